@@ -1,0 +1,58 @@
+# Karavan: `make run` (the embedded demo) and `make test` (the whole suite) are the contract.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+# xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint worker install migrate seed bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: seed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Karavan is running at http://127.0.0.1:$(PORT)/"
+	@echo "  API docs   http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Admin      http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Countries  http://127.0.0.1:$(PORT)/api/v1/countries/"
+	@echo "  Health     http://127.0.0.1:$(PORT)/healthz"
+	@echo "Demo logins are listed above (seed_demo)."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy core warehouses/fulfilment
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=lint-only-$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') \
+		ALLOWED_HOSTS=karavan.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+worker: install
+	$(BIN)/celery -A config worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/karavan.sqlite3* var/media var/staticfiles

@@ -1,0 +1,1 @@
+"""Accounts: the email-login user, roles derived from memberships, token auth."""

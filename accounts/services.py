@@ -1,0 +1,46 @@
+"""Account writes: registration and token issue."""
+
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from core.exceptions import ValidationFailed
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, preferred_language: str = "") -> tuple[User, str]:
+    """Create a buyer account and its API token; a taken email or weak password is a 400."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed(
+            "An account with this email already exists.", errors={"email": ["Already registered."]}
+        ) from None
+    candidate = User(email=email)
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except DjangoValidationError as error:
+        raise ValidationFailed("The password is too weak.", errors={"password": list(error.messages)}) from None
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, preferred_language=preferred_language)
+    except IntegrityError:  # two registrations raced for the same email
+        raise ValidationFailed(
+            "An account with this email already exists.", errors={"email": ["Already registered."]}
+        ) from None
+    token = Token.objects.create(user=user)
+    return user, token.key
+
+
+def user_token_obtain(*, email: str, password: str) -> str:
+    """The user's API token for valid credentials; anything else is one vague 400 (no user probing)."""
+    user = authenticate(username=email.lower(), password=password)
+    if user is None or not user.is_active:
+        raise ValidationFailed(
+            "Unable to log in with these credentials.",
+            code="invalid_credentials",
+            errors={"non_field_errors": ["Unable to log in with these credentials."]},
+        )
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

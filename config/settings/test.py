@@ -1,0 +1,25 @@
+"""Settings for pytest: fast hashing, throwaway media, tasks eager unless a test starts a worker."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import CACHES, REST_FRAMEWORK
+
+DEBUG = False
+# WhiteNoise warns when STATIC_ROOT is missing; tests never serve collected static files.
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = tempfile.mkdtemp(prefix="karavan-test-static-")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="karavan-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests run tasks in-process; the Celery integration test switches eager mode off and starts a
+# real worker against CELERY_BROKER_URL.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# Each test process gets its own cache so throttling counters never leak between xdist workers.
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "5/min", "register": "1000/min"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

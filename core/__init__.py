@@ -1,0 +1,1 @@
+"""Shared kernel: money, SCO reference data, exchange rates, idempotency, API errors and paging."""

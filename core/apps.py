@@ -1,0 +1,8 @@
+"""Django app config for the shared kernel."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"

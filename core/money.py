@@ -1,0 +1,115 @@
+"""Money: a Decimal amount with an ISO 4217 currency, rounded to the currency's minor unit.
+
+We use py-moneyed's ``Money`` (what django-money stores) as the one value type: it refuses
+arithmetic across currencies. This module adds the pieces it lacks: the minor unit of a
+currency, the one rounding rule, and conversions to Stripe's integer minor units.
+
+Rounding rule: ROUND_HALF_UP (commercial rounding, what buyers and customs officers expect on a
+receipt: 0.005 → 0.01). It is applied only at named boundaries (line total, shipping, duties,
+charge), never on intermediate values.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from moneyed import CURRENCIES, Currency, Money
+from moneyed.classes import CurrencyDoesNotExist, get_currency
+
+__all__ = [
+    "ROUNDING",
+    "Currency",
+    "CurrencyDoesNotExist",
+    "Money",
+    "MoneyError",
+    "currency_exists",
+    "from_minor_units",
+    "minor_unit_digits",
+    "money_round",
+    "money_sum",
+    "parse_money",
+    "to_minor_units",
+]
+
+ROUNDING = ROUND_HALF_UP
+
+# Codes ISO 4217 retired or that are funds/metals (no one pays in them).
+_NOT_TRADEABLE = {"XAU", "XAG", "XPT", "XPD", "XDR", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"}
+
+
+class MoneyError(ValueError):
+    """A money value that cannot be accepted; ``field`` says which part is wrong."""
+
+    def __init__(self, message: str, *, field: str = "amount") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def currency_exists(code: str) -> bool:
+    return isinstance(code, str) and code.upper() == code and code in CURRENCIES and code not in _NOT_TRADEABLE
+
+
+def minor_unit_digits(currency: str | Currency) -> int:
+    """Decimal places of the currency's minor unit (2 for KZT, 0 for JPY, 3 for KWD)."""
+    code = currency.code if isinstance(currency, Currency) else currency
+    if not currency_exists(code):
+        raise MoneyError(f"Unknown currency {code!r}.", field="currency")
+    sub_unit = get_currency(code).sub_unit or 1
+    digits = 0
+    while sub_unit > 1:
+        sub_unit //= 10
+        digits += 1
+    return digits
+
+
+def _exponent(currency: str | Currency) -> Decimal:
+    return Decimal(1).scaleb(-minor_unit_digits(currency))
+
+
+def money_round(money: Money) -> Money:
+    """Round to the currency's minor unit with the house rule (half-up)."""
+    return Money(money.amount.quantize(_exponent(money.currency), rounding=ROUNDING), money.currency)
+
+
+def money_sum(values: list[Money], currency: str) -> Money:
+    """Sum of same-currency values; an empty list is zero in ``currency``."""
+    total = Money(Decimal(0), currency)
+    for value in values:
+        total = total + value  # moneyed raises TypeError on a currency mismatch
+    return total
+
+
+def parse_money(amount: object, currency: object) -> Money:
+    """Strictly parse API input: a decimal string (or int) and a known currency code.
+
+    Floats are refused because they cannot carry a price exactly; more decimals than the
+    currency has are refused rather than silently rounded.
+    """
+    if not isinstance(currency, str) or not currency_exists(currency):
+        raise MoneyError(f"Unknown currency {currency!r}; use an ISO 4217 code such as KZT.", field="currency")
+    if isinstance(amount, bool | float):
+        raise MoneyError('Send the amount as a decimal string such as "12.50", not a number.')
+    if isinstance(amount, int):
+        value = Decimal(amount)
+    elif isinstance(amount, str):
+        try:
+            value = Decimal(amount.strip())
+        except InvalidOperation:
+            raise MoneyError(f"{amount!r} is not a decimal number.") from None
+    else:
+        raise MoneyError('Send the amount as a decimal string such as "12.50".')
+    if not value.is_finite():
+        raise MoneyError("The amount must be a finite number.")
+    digits = minor_unit_digits(currency)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > digits:
+        raise MoneyError(f"{currency} has {digits} decimal places; {amount} has more.")
+    return Money(value.quantize(_exponent(currency)), currency)
+
+
+def to_minor_units(money: Money) -> int:
+    """Integer amount in the minor unit, as Stripe expects (12.50 KZT → 1250)."""
+    rounded = money_round(money)
+    return int(rounded.amount.scaleb(minor_unit_digits(money.currency)))
+
+
+def from_minor_units(value: int, currency: str) -> Money:
+    return Money(Decimal(value).scaleb(-minor_unit_digits(currency)), currency)

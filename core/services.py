@@ -1,0 +1,196 @@
+"""Shared-kernel writes: exchange rates (seed, refresh) and the idempotent-request helper."""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.exceptions import DomainError, IdempotencyKeyInProgress, IdempotencyKeyReused
+from core.models import ExchangeRate, IdempotencyKey
+from core.money import Money, currency_exists, money_round
+
+logger = logging.getLogger(__name__)
+
+OFFLINE_SOURCE = "karavan-offline-seed"
+# Indicative mid rates, 1 USD = x (November 2026 ballpark); used until a provider refresh runs.
+OFFLINE_USD_RATES: dict[str, str] = {
+    "USD": "1",
+    "EUR": "0.92",
+    "CNY": "7.20",
+    "RUB": "92.00",
+    "KZT": "505.00",
+    "KGS": "87.00",
+    "TJS": "10.90",
+    "UZS": "12650.00",
+    "INR": "84.00",
+    "PKR": "280.00",
+    "IRR": "42000.00",
+    "BYN": "3.27",
+    "MNT": "3400.00",
+    "AMD": "390.00",
+    "AZN": "1.70",
+    "TRY": "34.50",
+    "AED": "3.6725",
+    "KWD": "0.307",
+    "BHD": "0.376",
+    "QAR": "3.64",
+    "SAR": "3.75",
+    "EGP": "49.00",
+    "AFN": "70.00",
+    "JPY": "150.00",
+}
+
+
+class ExchangeRateMissing(DomainError):
+    status_code = 422
+    code = "exchange_rate_missing"
+    default_detail = "No exchange rate is known for this currency pair."
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A converted amount and the rate that produced it, so callers can record which one was used."""
+
+    money: Money
+    rate: Decimal
+    rate_ids: tuple[int, ...]
+    source: str
+
+
+def exchange_rates_store(*, base: str, rates: dict[str, Decimal], source: str, effective_at: datetime) -> int:
+    """Store one publication of rates; storing the same publication twice changes nothing."""
+    rows = [
+        ExchangeRate(base=base, quote=quote, rate=rate, effective_at=effective_at, source=source)
+        for quote, rate in rates.items()
+        if currency_exists(quote) and rate > 0
+    ]
+    ExchangeRate.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def exchange_rates_seed_offline() -> int:
+    """Seed the offline rates (idempotent: one publication at a fixed time)."""
+    effective_at = datetime(2026, 1, 1, tzinfo=UTC)
+    rates = {code: Decimal(value) for code, value in OFFLINE_USD_RATES.items()}
+    return exchange_rates_store(base="USD", rates=rates, source=OFFLINE_SOURCE, effective_at=effective_at)
+
+
+def exchange_rates_refresh(*, url: str | None = None) -> int:
+    """Fetch ``{"base": "USD", "rates": {...}, "timestamp"?: int}`` from the provider and store it."""
+    url = url or settings.EXCHANGE_RATE_PROVIDER_URL
+    if not url:
+        logger.info("No EXCHANGE_RATE_PROVIDER_URL configured; keeping the stored rates.")
+        return 0
+    response = requests.get(url, timeout=settings.EXCHANGE_RATE_PROVIDER_TIMEOUT)
+    response.raise_for_status()
+    payload = response.json()
+    base = payload.get("base", "USD")
+    if not currency_exists(base):
+        raise ValueError(f"Provider returned an unknown base currency {base!r}")
+    rates: dict[str, Decimal] = {}
+    for code, value in (payload.get("rates") or {}).items():
+        try:
+            # The provider may send JSON numbers; str() keeps the digits it sent.
+            rates[code] = Decimal(str(value))
+        except InvalidOperation:
+            logger.warning("Skipping rate %s=%r from the provider", code, value)
+    timestamp = payload.get("timestamp")
+    effective_at = (
+        datetime.fromtimestamp(int(timestamp), tz=UTC) if timestamp else timezone.now().replace(microsecond=0)
+    )
+    return exchange_rates_store(base=base, rates=rates, source=url[:200], effective_at=effective_at)
+
+
+def _latest_rate(base: str, quote: str, at: datetime) -> ExchangeRate | None:
+    return (
+        ExchangeRate.objects.filter(base=base, quote=quote, effective_at__lte=at)
+        .order_by("-effective_at", "-id")
+        .first()
+    )
+
+
+def currency_convert(money: Money, to_currency: str, *, at: datetime | None = None) -> Conversion:
+    """Convert at the latest rate effective at ``at`` (direct, inverse, or through USD).
+
+    The result is rounded to the target currency's minor unit; ``rate`` is the effective
+    multiplier used, and ``rate_ids`` the stored rows it came from.
+    """
+    source_currency = money.currency.code
+    if source_currency == to_currency:
+        return Conversion(money_round(money), Decimal(1), (), "identity")
+    if not currency_exists(to_currency):
+        raise ExchangeRateMissing(f"Unknown currency {to_currency!r}.", code="unknown_currency")
+    at = at or timezone.now()
+    direct = _latest_rate(source_currency, to_currency, at)
+    ids: tuple[int, ...]
+    if direct:
+        rate, ids, source = direct.rate, (direct.id,), direct.source
+    else:
+        inverse = _latest_rate(to_currency, source_currency, at)
+        if inverse:
+            rate, ids, source = Decimal(1) / inverse.rate, (inverse.id,), inverse.source
+        else:
+            from_usd = _latest_rate("USD", source_currency, at)
+            to_usd = _latest_rate("USD", to_currency, at)
+            if not (from_usd and to_usd):
+                raise ExchangeRateMissing(f"No exchange rate from {source_currency} to {to_currency}.")
+            rate = to_usd.rate / from_usd.rate
+            ids, source = (from_usd.id, to_usd.id), to_usd.source
+    converted = money_round(Money(money.amount * rate, to_currency))
+    return Conversion(converted, rate, ids, source)
+
+
+def _fingerprint(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IdempotentOutcome:
+    status: int
+    body: Any
+    replayed: bool
+
+
+def idempotent_call(
+    *, user_id: int | None, scope: str, key: str | None, body: Any, handler: Callable[[], tuple[int, Any]]
+) -> IdempotentOutcome:
+    """Run ``handler`` at most once per (user, scope, key); replay its first response afterwards.
+
+    The key row is inserted in the same transaction as the handler's effects, so a concurrent
+    duplicate blocks on the unique index until the first commits, then replays its response;
+    if the handler raises, the key disappears with the rollback and a retry runs afresh.
+    """
+    if not key:
+        status, response_body = handler()
+        return IdempotentOutcome(status, response_body, replayed=False)
+    if len(key) > 255:
+        raise DomainError("Idempotency-Key must be at most 255 characters.", code="invalid_idempotency_key")
+    fingerprint = _fingerprint(body)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    user_id=user_id, scope=scope, key=key, request_fingerprint=fingerprint
+                )
+        except IntegrityError:
+            existing = IdempotencyKey.objects.get(user=user_id, scope=scope, key=key)
+            if existing.request_fingerprint != fingerprint:
+                raise IdempotencyKeyReused() from None
+            if existing.response_status is None:
+                raise IdempotencyKeyInProgress() from None
+            return IdempotentOutcome(existing.response_status, existing.response_body, replayed=True)
+        status, response_body = handler()
+        record.response_status = status
+        record.response_body = json.loads(json.dumps(response_body, default=str))
+        record.save(update_fields=["response_status", "response_body"])
+        return IdempotentOutcome(status, response_body, replayed=False)

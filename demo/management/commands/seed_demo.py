@@ -1,0 +1,23 @@
+"""`manage.py seed_demo`: load the demo data; safe to run again (every step is idempotent)."""
+
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+# Each step is a module in demo/ with ``run(*, log)``; order matters (sellers before products,
+# warehouses before stock).
+STEPS = [
+    "demo.seed_accounts",
+    "demo.seed_network",
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo users, sellers, catalog, warehouses, network and stock (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for step in STEPS:
+            module = importlib.import_module(step)
+            module.run(log=lambda message: self.stdout.write(message))
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

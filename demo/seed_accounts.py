@@ -1,0 +1,31 @@
+"""Demo step: the platform admin, a demo buyer, and the offline exchange rates."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from core.services import exchange_rates_seed_offline
+
+ADMIN_EMAIL = "admin@karavan.local"
+ADMIN_PASSWORD = "karavan-admin"
+BUYER_EMAIL = "buyer@karavan.local"
+BUYER_PASSWORD = "karavan-buyer"
+
+
+def _ensure_user(email: str, password: str, **fields: object) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, **fields)
+    Token.objects.get_or_create(user=user)
+    return user
+
+
+@transaction.atomic
+def run(*, log: Callable[[str], None]) -> None:
+    _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, is_staff=True, is_superuser=True, full_name="Platform admin")
+    _ensure_user(BUYER_EMAIL, BUYER_PASSWORD, full_name="Aigerim Demo", preferred_language="ru")
+    exchange_rates_seed_offline()
+    log(f"  admin  {ADMIN_EMAIL} / {ADMIN_PASSWORD}")
+    log(f"  buyer  {BUYER_EMAIL} / {BUYER_PASSWORD}")

@@ -1,0 +1,1 @@
+"""Marketplace: the catalog (categories, products, variants, images, CSV imports) and public browse API."""

@@ -1,0 +1,1 @@
+"""Orders: cart, checkout quotes, orders split per seller and warehouse, payments, expiry."""

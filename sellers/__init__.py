@@ -1,0 +1,1 @@
+"""Sellers: onboarding of SCO-country sellers, members and roles, payout accounts, commission."""

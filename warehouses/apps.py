@@ -1,0 +1,8 @@
+"""Django app config for warehouses."""
+
+from django.apps import AppConfig
+
+
+class WarehousesConfig(AppConfig):
+    name = "warehouses"
+    verbose_name = "Warehouses"

@@ -1,0 +1,1 @@
+"""The transport network as data: hubs, lanes, departures and their units, delivery estimates."""

@@ -1,0 +1,9 @@
+"""Django app config for the transport network (a sub-app of warehouses with its own tables)."""
+
+from django.apps import AppConfig
+
+
+class TransportConfig(AppConfig):
+    name = "warehouses.transport"
+    label = "transport"
+    verbose_name = "Transport network"
