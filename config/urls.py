@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("sellers.urls")),
     path("", include("marketplace.urls")),
     path("", include("warehouses.urls")),
+    path("", include("warehouses.transport.urls")),
     path("", include("orders.urls")),
 ]
 
