@@ -1,0 +1,86 @@
+"""A real Celery worker on the configured broker runs a task enqueued on commit and writes to PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from celery.result import AsyncResult
+from django.conf import settings
+from django.db import connection, transaction
+
+from config.celery import app as celery_app
+from core.models import ExchangeRate
+from core.tasks import exchange_rates_refresh_task
+from core.tests.fake_rates_server import fake_rates_provider
+
+pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    port = db.get("PORT") or 5432
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_queue():
+    """Start `celery worker` as its own process on a private queue, against this test's database."""
+    queue = f"karavan-test-{uuid.uuid4().hex[:12]}"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=PROJECT_ROOT,
+        env=environment,
+    )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_always_eager = eager
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_task_enqueued_on_commit_runs_on_a_real_worker(worker_queue: str) -> None:
+    task_id = str(uuid.uuid4())
+    payload = {"base": "USD", "timestamp": 1790000000, "rates": {"KZT": "511.25", "KGS": "87.40"}}
+    with fake_rates_provider(payload) as provider_url:
+        with transaction.atomic():
+            transaction.on_commit(
+                lambda: exchange_rates_refresh_task.apply_async(
+                    kwargs={"url": provider_url}, task_id=task_id, queue=worker_queue
+                )
+            )
+            # Nothing is sent while the transaction is open.
+            assert AsyncResult(task_id, app=celery_app).state == "PENDING"
+        stored = AsyncResult(task_id, app=celery_app).get(timeout=120)
+
+    assert stored == 2
+    rows = {row.quote: str(row.rate) for row in ExchangeRate.objects.filter(source=provider_url)}
+    assert rows == {"KZT": "511.2500000000", "KGS": "87.4000000000"}
+    assert connection.vendor == "postgresql"

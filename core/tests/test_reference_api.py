@@ -1,0 +1,59 @@
+"""The SCO countries served, and the health check."""
+
+from datetime import date
+
+import pytest
+
+from core.reference import country_get, countries_in_force, same_customs_union
+
+pytestmark = pytest.mark.django_db
+
+
+def test_countries_lists_members_and_partners_with_flags(api_client) -> None:
+    response = api_client.get("/api/v1/countries/")
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in response.json()}
+    assert len(rows) == 27
+    assert rows["KZ"] == {"code": "KZ", "name": "Kazakhstan", "role": "member", "currency": "KZT", "eaeu": True, "tir": True}
+    assert rows["UZ"]["eaeu"] is False
+    assert rows["BY"]["role"] == "member"
+    assert rows["TR"]["role"] == "partner"
+    assert "US" not in rows
+
+
+def test_roles_follow_their_effective_dates() -> None:
+    assert country_get("BY").role_on(date(2024, 1, 1)) == "partner"
+    assert country_get("BY").role_on(date(2024, 7, 4)) == "member"
+    assert country_get("LA").role_on(date(2025, 8, 31)) is None
+    assert country_get("LA").role_on(date(2025, 9, 1)) == "partner"
+    assert len([c for c in countries_in_force(date(2026, 11, 22)) if c.role_on(date(2026, 11, 22)) == "member"]) == 10
+
+
+def test_customs_union() -> None:
+    assert same_customs_union("KZ", "RU")
+    assert same_customs_union("UZ", "UZ")
+    assert not same_customs_union("KZ", "UZ")
+
+
+def test_healthz_reports_each_dependency(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["cache"] == "ok"
+
+
+def test_healthz_is_503_when_a_dependency_fails(client, settings) -> None:
+    # A cache that forgets everything: Django rebuilds its cache handlers when CACHES changes.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"].startswith("error")
+
+
+def test_schema_and_docs_are_served(client) -> None:
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/countries/" in schema.content
+    assert client.get("/api/docs/").status_code == 200
