@@ -1,0 +1,148 @@
+"""Categories, products and their variants (SKUs), with translations of the words buyers read.
+
+Translations are a JSON map per row (``{"ru": {"title": ..., "description": ...}, "zh": {...}}``)
+rather than a column per language: adding Uzbek Cyrillic or Turkish later is data, not a
+migration, and the fallback rule lives in one function (``marketplace.i18n``). ``title`` and
+``description`` hold the seller's own wording, the last fallback.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from djmoney.models.fields import MoneyField
+
+from sellers.models import Seller
+
+# Languages a product can be translated into (ISO 639-1; "zh" is Simplified Chinese).
+LANGUAGES = ("en", "ru", "zh", "kk", "uz")
+
+# Cold-chain bounds a reefer unit on the network can hold (°C).
+TEMPERATURE_MIN_C = -30
+TEMPERATURE_MAX_C = 30
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    name_translations = models.JSONField(default=dict, blank=True, help_text='{"ru": "Электроника", "zh": "电子产品"}')
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+
+
+class Product(models.Model):
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="products")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='{"ru": {"title": "...", "description": "..."}, "zh": {...}}'
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="products")
+    hs_code = models.CharField(max_length=10, blank=True, help_text="6–10 digits; the first 6 are the HS code.")
+    origin_country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2.")
+    status = models.CharField(max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
+    perishable = models.BooleanField(default=False)
+    temperature_min_c = models.SmallIntegerField(null=True, blank=True)
+    temperature_max_c = models.SmallIntegerField(null=True, blank=True)
+    hazardous = models.BooleanField(default=False)
+    fragile = models.BooleanField(default=False)
+    shelf_life_days = models.PositiveIntegerField(null=True, blank=True)
+    # The seller's own grouping key from CSV imports (``product_ref``); unique per seller when set.
+    external_ref = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["seller", "status"], name="product_seller_status_idx"),
+            models.Index(fields=["status", "-created_at"], name="product_status_created_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "external_ref"], condition=~Q(external_ref=""), name="product_external_ref_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_min_c__isnull=True)
+                | (Q(temperature_min_c__gte=TEMPERATURE_MIN_C) & Q(temperature_min_c__lte=TEMPERATURE_MAX_C)),
+                name="product_temperature_min_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_max_c__isnull=True)
+                | (Q(temperature_max_c__gte=TEMPERATURE_MIN_C) & Q(temperature_max_c__lte=TEMPERATURE_MAX_C)),
+                name="product_temperature_max_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_min_c__isnull=True)
+                | Q(temperature_max_c__isnull=True)
+                | Q(temperature_min_c__lte=models.F("temperature_max_c")),
+                name="product_temperature_min_le_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(perishable=True) | (Q(temperature_min_c__isnull=True) & Q(temperature_max_c__isnull=True)),
+                name="product_cold_chain_only_perishable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def needs_cold_chain(self) -> bool:
+        return self.perishable and (self.temperature_min_c is not None or self.temperature_max_c is not None)
+
+
+class ProductVariant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    # Denormalised from the product so that ``sku`` can be unique per seller in one constraint.
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200, blank=True)
+    price = MoneyField(max_digits=18, decimal_places=3, default_currency=None, null=True, blank=True)
+    weight_kg = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    length_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    width_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    barcode = models.CharField(max_length=32, blank=True, help_text="EAN/UPC/GTIN, optional.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "sku"], name="variant_sku_unique_per_seller"),
+            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gt=0), name="variant_price_positive"),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gt=0), name="variant_weight_positive"
+            ),
+            models.CheckConstraint(
+                condition=(Q(length_cm__isnull=True) | Q(length_cm__gt=0))
+                & (Q(width_cm__isnull=True) | Q(width_cm__gt=0))
+                & (Q(height_cm__isnull=True) | Q(height_cm__gt=0)),
+                name="variant_dimensions_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+    @property
+    def volume_m3(self) -> Decimal | None:
+        """Volume of one unit in cubic metres, or None while a dimension is missing."""
+        if self.length_cm is None or self.width_cm is None or self.height_cm is None:
+            return None
+        return (self.length_cm * self.width_cm * self.height_cm / Decimal(1_000_000)).quantize(Decimal("0.000001"))
