@@ -1,1 +1,0 @@
-"""warehouses models."""

@@ -1,0 +1,73 @@
+"""Stock per variant per warehouse, and the ledger every change writes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Stock(models.Model):
+    """``on_hand`` units are on the shelf; ``reserved`` of them are promised to orders not yet shipped.
+
+    The database refuses negative counts and more reserved than on hand, so no code path can
+    oversell even if a service had a bug; services change the counts with conditional updates.
+    """
+
+    variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="stock_levels")
+    warehouse = models.ForeignKey("warehouses.Warehouse", on_delete=models.PROTECT, related_name="stock")
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        default=5, help_text="The low-stock view lists this row when available units fall to this level."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["warehouse__code", "variant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "warehouse"], name="stock_unique_per_warehouse"),
+            models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stock_on_hand_non_negative"),
+            models.CheckConstraint(condition=models.Q(reserved__gte=0), name="stock_reserved_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__lte=models.F("on_hand")), name="stock_reserved_within_on_hand"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} @ {self.warehouse_id}: {self.on_hand} on hand, {self.reserved} reserved"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class LedgerKind(models.TextChoices):
+    RECEIVE = "receive", "Receive"
+    RESERVE = "reserve", "Reserve"
+    RELEASE = "release", "Release"
+    SHIP = "ship", "Ship"
+    ADJUST = "adjust", "Adjust"
+
+
+class StockLedgerEntry(models.Model):
+    """One change of a stock row; the sums of the deltas always equal the row's counts."""
+
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="ledger_entries")
+    kind = models.CharField(max_length=8, choices=LedgerKind.choices)
+    on_hand_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    on_hand_after = models.IntegerField()
+    reserved_after = models.IntegerField()
+    reference = models.CharField(max_length=100, blank=True, help_text="Order, shipment or inbound reference.")
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "stock ledger entries"
+        indexes = [models.Index(fields=["reference"], name="stock_ledger_reference")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on_hand_delta:+}/{self.reserved_delta:+} ({self.reference})"

@@ -1,0 +1,153 @@
+"""Inbound writes: a seller announces goods sent to a warehouse; staff receive them line by line."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import ValidationFailed
+from marketplace.models import ProductVariant
+from warehouses.exceptions import AlreadyReceived, IllegalTransition
+from warehouses.models import InboundLine, InboundShipment, InboundStatus, Warehouse
+from warehouses.services.stock import _actor_id, stock_receive
+
+
+def _variants_by_sku(*, seller: Any, skus: Sequence[str]) -> dict[str, ProductVariant]:
+    return {variant.sku: variant for variant in ProductVariant.objects.filter(seller=seller, sku__in=set(skus))}
+
+
+@transaction.atomic
+def inbound_shipment_create(
+    *,
+    seller: Any,
+    warehouse_code: str,
+    lines: Sequence[tuple[str, int]],
+    actor: Any = None,
+    seller_reference: str = "",
+    note: str = "",
+) -> InboundShipment:
+    """Announce goods on their way to a warehouse; ``lines`` are (sku, quantity) of the seller's own variants."""
+    warehouse = Warehouse.objects.filter(code=(warehouse_code or "").upper(), is_active=True).first()
+    if warehouse is None:
+        raise ValidationFailed(
+            f"No active warehouse {warehouse_code!r}.", errors={"warehouse": ["Unknown warehouse code."]}
+        )
+    if not lines:
+        raise ValidationFailed("Announce at least one line.", errors={"lines": ["At least one line is required."]})
+    variants = _variants_by_sku(seller=seller, skus=[sku for sku, _ in lines])
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, (sku, quantity) in enumerate(lines):
+        if sku not in variants:
+            errors[f"lines.{index}.sku"] = [f"You have no variant with SKU {sku!r}."]
+        elif sku in seen:
+            errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is listed twice; put the total on one line."]
+        if not isinstance(quantity, int) or quantity < 1:
+            errors[f"lines.{index}.quantity"] = ["Must be at least 1."]
+        seen.add(sku)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+    shipment = InboundShipment.objects.create(
+        seller=seller,
+        warehouse=warehouse,
+        seller_reference=seller_reference,
+        note=note,
+        created_by_id=_actor_id(actor),
+    )
+    InboundLine.objects.bulk_create(
+        InboundLine(shipment=shipment, variant=variants[sku], quantity_expected=quantity) for sku, quantity in lines
+    )
+    return shipment
+
+
+@transaction.atomic
+def inbound_shipment_mark_in_transit(*, shipment: InboundShipment, actor: Any = None) -> InboundShipment:
+    updated = InboundShipment.objects.filter(pk=shipment.pk, status=InboundStatus.ANNOUNCED).update(
+        status=InboundStatus.IN_TRANSIT
+    )
+    if updated != 1:
+        current = InboundShipment.objects.values_list("status", flat=True).get(pk=shipment.pk)
+        raise IllegalTransition(f"The shipment is {current}, not announced.", current_status=current)
+    shipment.refresh_from_db()
+    return shipment
+
+
+@transaction.atomic
+def inbound_shipment_receive(
+    *,
+    shipment: InboundShipment,
+    lines: Sequence[tuple[str, int]],
+    actor: Any = None,
+    complete: bool = False,
+) -> InboundShipment:
+    """Count goods in: each (sku, quantity_received) goes on the shelf at once and is recorded on its line.
+
+    A line is received once (again → 409). When every line is counted (or ``complete`` closes the
+    shipment, counting unscanned lines as 0) the shipment becomes ``received``, or ``discrepancy``
+    when any line differs from what was announced. An SKU of the seller's that was not announced is
+    recorded as a surplus line (expected 0).
+    """
+    locked = InboundShipment.objects.select_for_update().get(pk=shipment.pk)
+    if not locked.is_open:
+        raise AlreadyReceived(f"This shipment was already received ({locked.status}).", current_status=locked.status)
+    if not lines and not complete:
+        raise ValidationFailed("Scan at least one line.", errors={"lines": ["At least one line is required."]})
+    existing = {line.variant.sku: line for line in locked.lines.select_related("variant")}
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, (sku, quantity) in enumerate(lines):
+        if not isinstance(quantity, int) or quantity < 0:
+            errors[f"lines.{index}.quantity_received"] = ["Must be 0 or more."]
+        if sku in seen:
+            errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is listed twice."]
+        seen.add(sku)
+    unknown = [sku for sku, _ in lines if sku not in existing]
+    surplus_variants = _variants_by_sku(seller=locked.seller, skus=unknown) if unknown else {}
+    for index, (sku, _) in enumerate(lines):
+        if sku not in existing and sku not in surplus_variants:
+            errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is not one of this seller's variants."]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+    for sku, _ in lines:
+        line = existing.get(sku)
+        if line is not None and line.quantity_received is not None:
+            raise AlreadyReceived(
+                f"SKU {sku} was already received ({line.quantity_received} units).",
+                current_status=locked.status,
+                sku=sku,
+                quantity_received=line.quantity_received,
+            )
+
+    now = timezone.now()
+    actor_id = _actor_id(actor)
+    for sku, quantity in lines:
+        line = existing.get(sku)
+        if line is None:
+            line = InboundLine.objects.create(shipment=locked, variant=surplus_variants[sku], quantity_expected=0)
+            existing[sku] = line
+        line.quantity_received = quantity
+        line.received_at = now
+        line.received_by_id = actor_id
+        line.save(update_fields=["quantity_received", "received_at", "received_by"])
+        if quantity > 0:
+            stock_receive(
+                variant_id=line.variant_id,
+                warehouse_id=locked.warehouse_id,
+                quantity=quantity,
+                reference=locked.reference,
+                actor=actor,
+            )
+    if complete:
+        for line in existing.values():
+            if line.quantity_received is None:
+                line.quantity_received = 0
+                line.received_at = now
+                line.received_by_id = actor_id
+                line.save(update_fields=["quantity_received", "received_at", "received_by"])
+    if all(line.quantity_received is not None for line in existing.values()):
+        balanced = all(line.quantity_received == line.quantity_expected for line in existing.values())
+        locked.status = InboundStatus.RECEIVED if balanced else InboundStatus.DISCREPANCY
+        locked.received_at = now
+        locked.save(update_fields=["status", "received_at"])
+    return locked

@@ -1,0 +1,236 @@
+"""Stock writes: receive, reserve, release, ship, adjust; each writes ledger rows in the same transaction.
+
+Rows are locked in primary-key order (one ``SELECT ... ORDER BY id FOR UPDATE``), so two
+transactions touching the same rows always queue in the same order and cannot deadlock; counts
+change with conditional ``UPDATE``s checked by row count, and the database's check constraints
+are the last line against negative stock.
+"""
+
+from collections.abc import Iterable, Sequence
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.exceptions import Conflict, ValidationFailed
+from warehouses.exceptions import InsufficientStock
+from warehouses.models import LedgerKind, Stock, StockLedgerEntry, Warehouse
+from warehouses.reservations import (
+    Allocation,
+    ReservationLine,
+    StockOption,
+    merge_lines,
+    plan_allocations,
+    strategy_get,
+)
+from warehouses.transport.models import DeliveryEstimate
+
+
+def _actor_id(actor: Any) -> int | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return int(actor.pk)
+
+
+def _entry(
+    stock: Stock,
+    kind: str,
+    *,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+    reference: str = "",
+    reason: str = "",
+    actor: Any = None,
+) -> StockLedgerEntry:
+    """A ledger row for a change applied to ``stock`` (a row locked by this transaction, pre-change)."""
+    return StockLedgerEntry(
+        stock_id=stock.pk,
+        kind=kind,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        on_hand_after=stock.on_hand + on_hand_delta,
+        reserved_after=stock.reserved + reserved_delta,
+        reference=reference[:100],
+        reason=reason,
+        actor_id=_actor_id(actor),
+    )
+
+
+def stock_lock(*, stock_ids: Iterable[int]) -> list[Stock]:
+    """Lock stock rows in primary-key order (the one lock helper of this app) and return them fresh."""
+    return list(Stock.objects.select_for_update().filter(pk__in=set(stock_ids)).order_by("pk"))
+
+
+@transaction.atomic
+def stock_reserve(
+    *,
+    lines: Sequence[ReservationLine],
+    destination_country: str,
+    reference: str,
+    actor: Any = None,
+    strategy: str = "default",
+    dry_run: bool = False,
+) -> list[Allocation]:
+    """Reserve every line or none, choosing warehouses with the named strategy.
+
+    The candidate rows are locked *before* the plan is made, so the plan is computed from counts
+    no one else can change until this transaction ends. ``dry_run`` plans on unlocked counts and
+    writes nothing (the checkout quote).
+    """
+    demand = merge_lines(lines)
+    chosen_strategy = strategy_get(strategy)
+    destination_country = (destination_country or "").upper()
+    warehouses = {
+        row["id"]: row for row in Warehouse.objects.filter(is_active=True).values("id", "code", "country", "hub_id")
+    }
+    rows = Stock.objects.filter(variant_id__in=demand, warehouse_id__in=warehouses).order_by("pk")
+    if not dry_run:
+        rows = rows.select_for_update()
+    stocks = list(rows)
+    hub_ids = {warehouses[stock.warehouse_id]["hub_id"] for stock in stocks}
+    days = dict(
+        DeliveryEstimate.objects.filter(origin_hub_id__in=hub_ids, destination_country=destination_country).values_list(
+            "origin_hub_id", "days_max"
+        )
+    )
+    options = [
+        StockOption(
+            stock_id=stock.pk,
+            variant_id=stock.variant_id,
+            warehouse_id=stock.warehouse_id,
+            warehouse_code=warehouses[stock.warehouse_id]["code"],
+            warehouse_country=warehouses[stock.warehouse_id]["country"],
+            hub_id=warehouses[stock.warehouse_id]["hub_id"],
+            available=stock.available,
+            days_max=days.get(warehouses[stock.warehouse_id]["hub_id"]),
+        )
+        for stock in stocks
+    ]
+    plan = plan_allocations(
+        demand=demand, options=options, destination_country=destination_country, strategy=chosen_strategy
+    )
+    if plan.short:
+        raise InsufficientStock(plan.short)
+    if dry_run:
+        return plan.allocations
+
+    by_id = {stock.pk: stock for stock in stocks}
+    entries = []
+    now = timezone.now()
+    for allocation in sorted(plan.allocations, key=lambda a: plan.stock_ids[(a.variant_id, a.warehouse_id)]):
+        stock = by_id[plan.stock_ids[(allocation.variant_id, allocation.warehouse_id)]]
+        quantity = allocation.quantity
+        updated = Stock.objects.filter(pk=stock.pk, on_hand__gte=F("reserved") + quantity).update(
+            reserved=F("reserved") + quantity, updated_at=now
+        )
+        if updated != 1:  # cannot happen while we hold the lock; the check keeps it impossible to oversell
+            raise InsufficientStock({allocation.variant_id: stock.available})
+        entries.append(_entry(stock, LedgerKind.RESERVE, reserved_delta=quantity, reference=reference, actor=actor))
+    StockLedgerEntry.objects.bulk_create(entries)
+    return plan.allocations
+
+
+def _merge_allocations(allocations: Sequence[Allocation]) -> dict[tuple[int, int], int]:
+    merged: dict[tuple[int, int], int] = {}
+    for allocation in allocations:
+        if allocation.quantity < 1:
+            raise ValidationFailed("Allocation quantities must be at least 1.")
+        key = (allocation.variant_id, allocation.warehouse_id)
+        merged[key] = merged.get(key, 0) + allocation.quantity
+    return merged
+
+
+def _lock_allocated(merged: dict[tuple[int, int], int]) -> list[Stock]:
+    if not merged:
+        return []
+    match = reduce(or_, (Q(variant_id=variant, warehouse_id=warehouse) for variant, warehouse in merged))
+    stocks = list(Stock.objects.select_for_update().filter(match).order_by("pk"))
+    if len(stocks) != len(merged):
+        raise Conflict("Some allocations have no stock row.", code="not_reserved")
+    return stocks
+
+
+def _reserved_out(*, allocations: Sequence[Allocation], reference: str, actor: Any, ship: bool) -> None:
+    merged = _merge_allocations(allocations)
+    entries = []
+    now = timezone.now()
+    for stock in _lock_allocated(merged):
+        quantity = merged[(stock.variant_id, stock.warehouse_id)]
+        changes: dict[str, Any] = {"reserved": F("reserved") - quantity, "updated_at": now}
+        if ship:
+            changes["on_hand"] = F("on_hand") - quantity
+        updated = Stock.objects.filter(pk=stock.pk, reserved__gte=quantity).update(**changes)
+        if updated != 1:
+            raise Conflict(
+                f"Only {stock.reserved} units of variant {stock.variant_id} are reserved at this warehouse.",
+                code="not_reserved",
+                errors={str(stock.variant_id): [f"Only {stock.reserved} reserved."]},
+            )
+        entries.append(
+            _entry(
+                stock,
+                LedgerKind.SHIP if ship else LedgerKind.RELEASE,
+                on_hand_delta=-quantity if ship else 0,
+                reserved_delta=-quantity,
+                reference=reference,
+                actor=actor,
+            )
+        )
+    StockLedgerEntry.objects.bulk_create(entries)
+
+
+@transaction.atomic
+def stock_release(*, allocations: Sequence[Allocation], reference: str, actor: Any = None) -> None:
+    """Give reserved units back (order cancelled or expired)."""
+    _reserved_out(allocations=allocations, reference=reference, actor=actor, ship=False)
+
+
+@transaction.atomic
+def stock_ship(*, allocations: Sequence[Allocation], reference: str, actor: Any = None) -> None:
+    """Reserved units left the building: both on hand and reserved go down."""
+    _reserved_out(allocations=allocations, reference=reference, actor=actor, ship=True)
+
+
+@transaction.atomic
+def stock_receive(
+    *, variant_id: int, warehouse_id: int, quantity: int, reference: str, actor: Any = None, reason: str = ""
+) -> Stock:
+    """Put received units on the shelf (available at once); creates the stock row on first receipt."""
+    if not isinstance(quantity, int) or quantity < 1:
+        raise ValidationFailed("Received quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
+    Stock.objects.get_or_create(variant_id=variant_id, warehouse_id=warehouse_id)
+    (stock,) = list(
+        Stock.objects.select_for_update().filter(variant_id=variant_id, warehouse_id=warehouse_id).order_by("pk")
+    )
+    Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity, updated_at=timezone.now())
+    _entry(stock, LedgerKind.RECEIVE, on_hand_delta=quantity, reference=reference, reason=reason, actor=actor).save()
+    stock.refresh_from_db()
+    return stock
+
+
+@transaction.atomic
+def stock_adjust(*, stock: Stock, delta: int, reason: str, actor: Any, reference: str = "") -> Stock:
+    """Correct on-hand units after a count, damage or loss; a reason is required and kept in the ledger."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Say why the stock is adjusted.", errors={"reason": ["A reason is required."]})
+    if not isinstance(delta, int) or delta == 0:
+        raise ValidationFailed("The adjustment must change the stock.", errors={"delta": ["Must not be zero."]})
+    (locked,) = stock_lock(stock_ids=[stock.pk])
+    # on_hand + delta must stay >= reserved (units promised to buyers cannot be adjusted away).
+    updated = Stock.objects.filter(pk=locked.pk, on_hand__gte=F("reserved") - delta).update(
+        on_hand=F("on_hand") + delta, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(
+            f"Cannot remove {-delta} units: {locked.on_hand} on hand, {locked.reserved} reserved for orders.",
+            code="adjustment_below_reserved",
+            errors={"delta": [f"At most {locked.available} units can be removed."]},
+            extra={"on_hand": locked.on_hand, "reserved": locked.reserved},
+        )
+    _entry(locked, LedgerKind.ADJUST, on_hand_delta=delta, reference=reference, reason=reason, actor=actor).save()
+    locked.refresh_from_db()
+    return locked
