@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = "Orders"
+
+    def ready(self) -> None:
+        from orders import receivers  # noqa: F401  (connects the signal receivers)

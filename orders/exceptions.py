@@ -1,0 +1,51 @@
+"""Order errors with a stable ``code`` (rendered by the shared API error handler)."""
+
+from core.exceptions import Conflict, DomainError, NotFound, ValidationFailed
+
+
+class CartEmpty(ValidationFailed):
+    code = "cart_empty"
+    default_detail = "The cart is empty."
+
+
+class CartLineInvalid(ValidationFailed):
+    code = "invalid_cart_item"
+    default_detail = "This item cannot be added to the cart."
+
+
+class AddressInvalid(ValidationFailed):
+    code = "invalid_address"
+    default_detail = "The shipping address is not valid."
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+    default_detail = "Order not found."
+
+
+class OrderStateConflict(Conflict):
+    """The order is not in a state that allows this; ``extra`` carries ``current_status``."""
+
+    code = "order_state_conflict"
+    default_detail = "The order is not in a state that allows this."
+
+
+class OrderAlreadyShipped(OrderStateConflict):
+    code = "order_already_shipped"
+    default_detail = "Part of this order has already been dispatched; it can no longer be cancelled."
+
+
+class OrderNotPayable(OrderStateConflict):
+    code = "order_not_payable"
+    default_detail = "This order can no longer be paid."
+
+
+class PaymentAmountMismatch(Conflict):
+    code = "payment_amount_mismatch"
+    default_detail = "The amount paid does not match the order total."
+
+
+class ManualPaymentNotAllowed(DomainError):
+    status_code = 409
+    code = "manual_payment_not_allowed"
+    default_detail = "Orders are paid through the configured payment provider, not marked paid by hand."

@@ -1,0 +1,200 @@
+"""Orders split per seller (seller orders) and per warehouse (shipments), their lines and events.
+
+Status lives on three levels: each shipment follows its warehouse outbound shipment, each seller
+order follows its shipments, and the order follows its seller orders (see ``orders.lifecycle``).
+Every change is a conditional UPDATE recorded as an ``OrderEvent``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from djmoney.models.fields import MoneyField
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "Pending payment"
+    PAID = "paid", "Paid"
+    ALLOCATED = "allocated", "Allocated"
+    IN_FULFILMENT = "in_fulfilment", "In fulfilment"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+    EXPIRED = "expired", "Expired"
+
+
+class ShipmentStatus(models.TextChoices):
+    """Mirrors the warehouse outbound shipment's status."""
+
+    PENDING = "pending", "Pending (awaiting payment)"
+    READY = "ready", "Ready to pick"
+    PICKED = "picked", "Picked"
+    PACKED = "packed", "Packed"
+    DISPATCHED = "dispatched", "Dispatched"
+    IN_TRANSIT = "in_transit", "In transit"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Preference(models.TextChoices):
+    CHEAPEST = "cheapest", "Cheapest"
+    FASTEST = "fastest", "Fastest"
+
+
+def _money(**kwargs: object) -> MoneyField:
+    return MoneyField(max_digits=18, decimal_places=3, default_currency=None, **kwargs)
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=32, unique=True, help_text="Human reference, e.g. KRV-2026-000123.")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
+    currency = models.CharField(max_length=3)
+    preference = models.CharField(max_length=10, choices=Preference.choices, default=Preference.CHEAPEST)
+    shipping_address = models.JSONField()
+    destination_country = models.CharField(max_length=2)
+    subtotal = _money()
+    shipping_total = _money()
+    duties_total = _money()
+    total = _money()
+    duties_notes = models.JSONField(default=list, blank=True)
+    exchange_rates = models.JSONField(
+        default=dict, blank=True, help_text='Rates used: {"CNY→KZT": {"rate": "70.13", "rate_ids": [3, 7]}}.'
+    )
+    is_livestream = models.BooleanField(default=False)
+    reserved_until = models.DateTimeField()
+    placed_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Cancelled, expired or delivered at.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "reserved_until"], name="order_expiry_lookup"),
+            models.Index(fields=["buyer", "-placed_at"], name="order_buyer_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SellerOrder(models.Model):
+    """The part of an order one seller fulfils; the seller sees only these."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="seller_orders")
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")
+    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
+    subtotal = _money(help_text="Goods value in the order currency.")
+    subtotal_seller = _money(help_text="Goods value in the seller's currency (what the seller is paid on).")
+    shipping_total = _money()
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "seller"], name="seller_order_unique_per_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.seller_id}"
+
+
+class OrderLine(models.Model):
+    """A variant bought, with its price, currency and exchange rate frozen at placement."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    quantity = models.PositiveIntegerField()
+    unit_price_seller = _money(help_text="Unit price in the seller's currency at placement.")
+    unit_price = _money(help_text="Unit price in the order currency (rounded, for display).")
+    line_total = _money(help_text="Unit price × quantity × rate, rounded once, in the order currency.")
+    exchange_rate = models.DecimalField(max_digits=24, decimal_places=10)
+    exchange_rate_ids = models.JSONField(default=list, blank=True)
+    livestream = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+
+class OrderShipment(models.Model):
+    """One parcel: a seller order's goods leaving one warehouse, with the route quoted for it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.CASCADE, related_name="shipments")
+    warehouse = models.ForeignKey("warehouses.Warehouse", on_delete=models.PROTECT, related_name="+")
+    outbound_shipment = models.OneToOneField(
+        "warehouses.OutboundShipment", on_delete=models.PROTECT, null=True, blank=True, related_name="order_shipment"
+    )
+    status = models.CharField(max_length=12, choices=ShipmentStatus.choices, default=ShipmentStatus.PENDING)
+    items = models.JSONField(default=list, help_text='[{"line", "variant", "sku", "quantity"}]')
+    mode = models.CharField(max_length=20, blank=True)
+    transit_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    transit_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    legs = models.JSONField(default=list, blank=True)
+    border_crossings = models.JSONField(default=list, blank=True)
+    weight_kg = models.DecimalField(max_digits=12, decimal_places=3)
+    volume_m3 = models.DecimalField(max_digits=12, decimal_places=6)
+    declared_value = _money(help_text="Goods value in the order currency.")
+    quoted_cost = _money(help_text="The planner's price, in its currency (USD).")
+    shipping = _money(help_text="Shipping charged, in the order currency.")
+    duties = _money(null=True, blank=True, help_text="Estimated import duties and VAT; null when no rule is known.")
+    duty_note = models.CharField(max_length=300, blank=True)
+    duty_rule = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seller_order", "warehouse"], name="order_shipment_unique_per_warehouse")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} from {self.warehouse_id}"
+
+
+class OrderEvent(models.Model):
+    """Who did what to an order, when; the buyer sees these as tracking."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    shipment = models.ForeignKey(OrderShipment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    code = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=60, blank=True, help_text="buyer, system, warehouse, payment provider…")
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.code}"
+
+
+class OrderEmail(models.Model):
+    """One notification sent to the buyer; unique per (order, kind) so a retried task never sends twice."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20)
+    language = models.CharField(max_length=10)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="order_email_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind}"

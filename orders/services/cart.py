@@ -1,0 +1,166 @@
+"""Cart writes: add, change, remove lines; merge an anonymous session's cart into the user's at login."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from core.money import Money
+from marketplace.models import ProductStatus, ProductVariant
+from orders.exceptions import CartLineInvalid
+from orders.models import Cart, CartItem
+
+
+def live_price_for(*, variant: ProductVariant, livestream_id: int | None, user: Any = None) -> Money | None:
+    """The live-only price of ``variant`` in stream ``livestream_id`` while its offer lasts, else None.
+
+    The hook the livestream issue fills in (offers with a cap and a per-buyer limit); until then
+    no offer exists and lines from a stream keep the catalog price.
+    """
+    return None
+
+
+def cart_get_or_create(*, user: Any) -> Cart:
+    cart = Cart.objects.filter(user=user).first()
+    if cart is not None:
+        return cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(user=user)
+    except IntegrityError:  # two first requests raced
+        return Cart.objects.get(user=user)
+
+
+def _lock(cart: Cart) -> Cart:
+    return Cart.objects.select_for_update().get(pk=cart.pk)
+
+
+def _variant_for_cart(variant_id: Any) -> ProductVariant:
+    if isinstance(variant_id, bool) or not isinstance(variant_id, int) or variant_id < 1:
+        raise CartLineInvalid("Send the variant id as a positive integer.", errors={"variant": ["Invalid id."]})
+    variant = ProductVariant.objects.select_related("product", "seller").filter(pk=variant_id).first()
+    if variant is None:
+        raise CartLineInvalid("No such product variant.", errors={"variant": ["Unknown variant."]})
+    if not variant.is_active or variant.product.status != ProductStatus.ACTIVE:
+        raise CartLineInvalid("This product is not for sale.", errors={"variant": ["Not for sale."]})
+    if variant.price is None:
+        raise CartLineInvalid("This product has no price yet.", errors={"variant": ["Not for sale."]})
+    return variant
+
+
+def _check_limits(*, cart: Cart, variant: ProductVariant, new_quantity: int, exclude_item_id: int | None) -> None:
+    if new_quantity < 1:
+        raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
+    per_line = settings.CART_MAX_QUANTITY_PER_LINE
+    if new_quantity > per_line:
+        raise CartLineInvalid(
+            f"At most {per_line} of one item per order.", errors={"quantity": [f"At most {per_line}."]}
+        )
+    others = (
+        CartItem.objects.filter(cart=cart, variant__product_id=variant.product_id)
+        .exclude(pk=exclude_item_id)
+        .aggregate(total=Sum("quantity"))["total"]
+        or 0
+    )
+    per_product = settings.CART_MAX_QUANTITY_PER_PRODUCT
+    if others + new_quantity > per_product:
+        raise CartLineInvalid(
+            f"At most {per_product} of one product per order.",
+            errors={"quantity": [f"At most {per_product} of this product in all (already {others})."]},
+        )
+
+
+@transaction.atomic
+def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: int | None = None) -> CartItem:
+    """Add a variant; a variant already in the cart gets its quantity raised (and the stream, if given)."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise CartLineInvalid("Quantity must be a whole number.", errors={"quantity": ["Must be an integer."]})
+    variant = _variant_for_cart(variant_id)
+    cart = _lock(cart)
+    item = CartItem.objects.filter(cart=cart, variant=variant).first()
+    if quantity < 1:
+        raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
+    new_quantity = quantity + (item.quantity if item else 0)
+    _check_limits(cart=cart, variant=variant, new_quantity=new_quantity, exclude_item_id=item.pk if item else None)
+    if item is None:
+        item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity, livestream=livestream_id)
+    else:
+        item.quantity = new_quantity
+        if livestream_id is not None:
+            item.livestream = livestream_id
+        item.save(update_fields=["quantity", "livestream", "updated_at"])
+    Cart.objects.filter(pk=cart.pk).update(updated_at=item.updated_at)
+    return item
+
+
+@transaction.atomic
+def cart_item_update(*, item: CartItem, quantity: Any) -> CartItem:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise CartLineInvalid("Quantity must be a whole number.", errors={"quantity": ["Must be an integer."]})
+    cart = _lock(item.cart)
+    item = CartItem.objects.select_related("variant").get(pk=item.pk, cart=cart)
+    _check_limits(cart=cart, variant=item.variant, new_quantity=quantity, exclude_item_id=item.pk)
+    item.quantity = quantity
+    item.save(update_fields=["quantity", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def cart_item_remove(*, item: CartItem) -> None:
+    _lock(item.cart)
+    CartItem.objects.filter(pk=item.pk).delete()
+
+
+@transaction.atomic
+def cart_clear(*, cart: Cart) -> None:
+    CartItem.objects.filter(cart=cart).delete()
+
+
+@transaction.atomic
+def cart_merge(*, source: Cart, user: Any) -> Cart:
+    """Move an anonymous cart's lines into the user's cart (quantities add up, capped at the limits)."""
+    target = _lock(cart_get_or_create(user=user))
+    if source.pk == target.pk:
+        return target
+    for line in CartItem.objects.filter(cart=source).select_related("variant", "variant__product"):
+        existing = CartItem.objects.filter(cart=target, variant_id=line.variant_id).first()
+        wanted = line.quantity + (existing.quantity if existing else 0)
+        quantity = min(wanted, settings.CART_MAX_QUANTITY_PER_LINE)
+        others = (
+            CartItem.objects.filter(cart=target, variant__product_id=line.variant.product_id)
+            .exclude(variant_id=line.variant_id)
+            .aggregate(total=Sum("quantity"))["total"]
+            or 0
+        )
+        quantity = min(quantity, settings.CART_MAX_QUANTITY_PER_PRODUCT - others)
+        if quantity < 1:
+            continue
+        if existing:
+            existing.quantity = quantity
+            existing.livestream = existing.livestream or line.livestream
+            existing.save(update_fields=["quantity", "livestream", "updated_at"])
+        else:
+            CartItem.objects.create(
+                cart=target, variant_id=line.variant_id, quantity=quantity, livestream=line.livestream
+            )
+    source.delete()
+    return target
+
+
+SESSION_CART_KEY = "karavan_cart_id"
+
+
+def cart_merge_session(*, session: Any, user: Any) -> Cart | None:
+    """Merge the storefront session's cart (its id kept in the session) into the user's cart at login.
+
+    The id is read from the session's data, not its key: Django gives the session a new key at login.
+    """
+    cart_id = session.get(SESSION_CART_KEY) if session is not None else None
+    if not cart_id:
+        return None
+    source = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+    session.pop(SESSION_CART_KEY, None)
+    if source is None:
+        return None
+    return cart_merge(source=source, user=user)

@@ -1,0 +1,235 @@
+"""Placing an order: one transaction reserves every line (or none) and writes the whole order.
+
+Routes and duties are priced *before* the transaction from a dry-run allocation, so the stock
+rows are locked only for the reservation and a handful of inserts (a flash sale holds them for
+milliseconds, not for a route search). If the real allocation differs from the dry run (stock
+moved in between), only the parcels that changed are priced again.
+"""
+
+from datetime import timedelta
+from typing import Any
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import Conflict
+from core.money import money_sum
+from orders.emails import order_email_schedule
+from orders.models import (
+    Cart,
+    CartItem,
+    Order,
+    OrderLine,
+    OrderShipment,
+    OrderStatus,
+    Payment,
+    SellerOrder,
+)
+from orders.payments import payment_provider_get
+from orders.services.checkout import (
+    Quote,
+    checkout_lines_for_cart,
+    checkout_params_validate,
+    parcel_key,
+    quote_build,
+    reservation_lines,
+)
+from orders.services.events import order_event_record
+from orders.services.pricing import Converter
+from warehouses.services import outbound_shipment_create, stock_reserve
+
+NUMBER_PREFIX = "KRV"
+
+
+def order_number_for(order: Order) -> str:
+    return f"{NUMBER_PREFIX}-{order.placed_at:%Y}-{order.pk:06d}"
+
+
+def _cart_signature(cart: Cart) -> list[tuple[int, int, int | None]]:
+    return list(
+        CartItem.objects.filter(cart=cart).order_by("variant_id").values_list("variant_id", "quantity", "livestream")
+    )
+
+
+def _write_order(*, user: Any, quote: Quote, placed_at: Any) -> Order:
+    minutes = (
+        settings.ORDER_LIVESTREAM_RESERVATION_MINUTES if quote.is_livestream else settings.ORDER_RESERVATION_MINUTES
+    )
+    order = Order.objects.create(
+        number=f"TMP-{uuid4().hex}",
+        buyer=user,
+        currency=quote.currency,
+        preference=quote.preference,
+        shipping_address=quote.address,
+        destination_country=quote.address["country"],
+        subtotal=quote.subtotal,
+        shipping_total=quote.shipping_total,
+        duties_total=quote.duties_total,
+        total=quote.total,
+        duties_notes=quote.duties_notes,
+        exchange_rates=quote.exchange_rates,
+        is_livestream=quote.is_livestream,
+        reserved_until=placed_at + timedelta(minutes=minutes),
+        placed_at=placed_at,
+    )
+    order.number = order_number_for(order)
+    Order.objects.filter(pk=order.pk).update(number=order.number)
+    return order
+
+
+def _write_parts(*, order: Order, quote: Quote) -> None:
+    currency = quote.currency
+    seller_orders: dict[int, SellerOrder] = {}
+    for seller in quote.sellers:
+        seller_lines = [line for line in quote.lines if line.variant.seller_id == seller.pk]
+        seller_currency = seller_lines[0].unit_price_seller.currency.code
+        seller_orders[seller.pk] = SellerOrder.objects.create(
+            order=order,
+            seller=seller,
+            subtotal=money_sum([line.line_total for line in seller_lines if line.line_total], currency),
+            subtotal_seller=money_sum(
+                [line.unit_price_seller * line.quantity for line in seller_lines], seller_currency
+            ),
+            shipping_total=money_sum(
+                [p.shipping for p in quote.parcels if p.seller.pk == seller.pk and p.shipping is not None], currency
+            ),
+            commission_percent=seller.commission_percent,
+        )
+    order_lines: dict[int, OrderLine] = {}
+    for line in quote.lines:
+        order_lines[line.variant.pk] = OrderLine.objects.create(
+            order=order,
+            seller_order=seller_orders[line.variant.seller_id],
+            variant=line.variant,
+            sku=line.variant.sku,
+            title=(f"{line.variant.product.title} {line.variant.name}".strip())[:300],
+            quantity=line.quantity,
+            unit_price_seller=line.unit_price_seller,
+            unit_price=line.unit_price,
+            line_total=line.line_total,
+            exchange_rate=line.rate,
+            exchange_rate_ids=list(line.rate_ids),
+            livestream=line.livestream,
+        )
+    for parcel in quote.parcels:
+        seller_order = seller_orders[parcel.seller.pk]
+        outbound = outbound_shipment_create(
+            warehouse_id=parcel.warehouse.pk,
+            seller_id=parcel.seller.pk,
+            reference=f"{order.number}-S{parcel.seller.pk}",
+            destination=quote.address,
+            lines=[(item.line.variant.pk, item.quantity, item.line.unit_price_seller) for item in parcel.items],
+            mode=parcel.mode,
+            transit_days_min=parcel.transit_days_min,
+            transit_days_max=parcel.transit_days_max,
+            shipping_cost=parcel.shipping,
+        )
+        OrderShipment.objects.create(
+            order=order,
+            seller_order=seller_order,
+            warehouse=parcel.warehouse,
+            outbound_shipment=outbound,
+            items=[
+                {
+                    "line": order_lines[item.line.variant.pk].pk,
+                    "variant": item.line.variant.pk,
+                    "sku": item.line.variant.sku,
+                    "quantity": item.quantity,
+                }
+                for item in parcel.items
+            ],
+            mode=parcel.mode,
+            transit_days_min=parcel.transit_days_min,
+            transit_days_max=parcel.transit_days_max,
+            reasons=parcel.reasons,
+            legs=parcel.legs,
+            border_crossings=parcel.border_crossings,
+            weight_kg=parcel.weight_kg,
+            volume_m3=parcel.volume_m3,
+            declared_value=parcel.declared_value,
+            quoted_cost=parcel.quoted_cost,
+            shipping=parcel.shipping,
+            duties=parcel.duties,
+            duty_note=parcel.duty_note[:300],
+            duty_rule=parcel.duty_rule,
+        )
+
+
+def order_place(
+    *, user: Any, cart: Cart, shipping_address: Any, currency: Any, preference: Any, at: Any = None
+) -> Order:
+    """Reserve stock for every cart line and create the order, or change nothing (409 ``insufficient_stock``)."""
+    at = at or timezone.now()
+    currency, preference, address = checkout_params_validate(
+        currency=currency, preference=preference, address=shipping_address, on=at.date()
+    )
+    lines = checkout_lines_for_cart(cart=cart, user=user)
+    signature = _cart_signature(cart)
+    converter = Converter(currency, at=at)
+    # Dry run outside the locks: which warehouses, which routes, what they cost.
+    planned = stock_reserve(
+        lines=reservation_lines(lines), destination_country=address["country"], reference="plan", dry_run=True
+    )
+    draft = quote_build(
+        user=user,
+        lines=lines,
+        allocations=planned,
+        address=address,
+        currency=currency,
+        preference=preference,
+        at=at,
+        converter=converter,
+    )
+    priced = {parcel_key(parcel): parcel for parcel in draft.parcels}
+    provider = payment_provider_get()
+    with transaction.atomic():
+        # The buyer's cart is locked first (before any stock row) so two tabs cannot order it twice.
+        Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        if _cart_signature(cart) != signature:
+            raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
+        order = _write_order(user=user, quote=draft, placed_at=at)
+        allocations = stock_reserve(
+            lines=reservation_lines(lines),
+            destination_country=address["country"],
+            reference=order.number,
+            actor=user,
+        )
+        quote = draft
+        if sorted(allocations, key=repr) != sorted(planned, key=repr):
+            quote = quote_build(
+                user=user,
+                lines=lines,
+                allocations=allocations,
+                address=address,
+                currency=currency,
+                preference=preference,
+                at=at,
+                converter=converter,
+                priced_parcels=priced,
+            )
+            Order.objects.filter(pk=order.pk).update(
+                shipping_total=quote.shipping_total, duties_total=quote.duties_total, total=quote.total
+            )
+            order.refresh_from_db()
+        _write_parts(order=order, quote=quote)
+        payment = Payment.objects.create(order=order, provider=provider.name, amount=order.total)
+        opened = provider.payment_create(
+            order_number=order.number, amount=order.total, idempotency_key=f"pi:{order.number}"
+        )
+        Payment.objects.filter(pk=payment.pk).update(
+            provider_payment_id=opened.reference, client_secret=opened.client_secret
+        )
+        CartItem.objects.filter(cart=cart).delete()
+        order_event_record(
+            order=order,
+            code="placed",
+            message=f"Order placed; stock reserved until {order.reserved_until:%Y-%m-%d %H:%M} UTC.",
+            to_status=OrderStatus.PENDING_PAYMENT,
+            actor=user,
+            actor_label="buyer",
+            occurred_at=at,
+        )
+        order_email_schedule(order=order, kind="placed")
+    return order

@@ -1,0 +1,56 @@
+"""Prices in the buyer's currency: one conversion per currency pair, rounded once per line total.
+
+Every price shown or frozen goes through here so that the cart, the quote and the order agree to
+the minor unit, and so that the rate (and the stored rate rows it came from) can be recorded.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from core.money import Money, money_round
+from core.services import currency_convert
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    source: str
+    target: str
+    rate: Decimal
+    rate_ids: tuple[int, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"rate": str(self.rate), "rate_ids": list(self.rate_ids)}
+
+
+@dataclass
+class Converter:
+    """Converts into ``currency`` at the rates in force at ``at``, remembering each rate it used."""
+
+    currency: str
+    at: datetime | None = None
+    rates: dict[str, Rate] = field(default_factory=dict)
+
+    def rate_for(self, source: str, target: str | None = None) -> Rate:
+        target = target or self.currency
+        key = f"{source}→{target}"
+        if key not in self.rates:
+            conversion = currency_convert(Money(1, source), target, at=self.at)
+            self.rates[key] = Rate(source, target, conversion.rate, conversion.rate_ids)
+        return self.rates[key]
+
+    def exact(self, money: Money, target: str | None = None) -> Money:
+        """Converted but not rounded (for sums that are rounded later, once)."""
+        target = target or self.currency
+        rate = self.rate_for(money.currency.code, target)
+        return Money(money.amount * rate.rate, target)
+
+    def rounded(self, money: Money, target: str | None = None) -> Money:
+        return money_round(self.exact(money, target))
+
+    def line_total(self, unit_price: Money, quantity: int) -> Money:
+        """Unit price × quantity × rate, rounded once (never a rounded unit price times quantity)."""
+        return money_round(self.exact(Money(unit_price.amount * quantity, unit_price.currency)))
+
+    def rates_json(self) -> dict[str, dict[str, object]]:
+        return {key: rate.as_json() for key, rate in sorted(self.rates.items())}
