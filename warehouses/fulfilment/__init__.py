@@ -1,0 +1,97 @@
+"""Pure-Python fulfilment planner: choose TIR truck, rail or intermodal per route, explain why, consolidate departures.
+
+No Django here (the Django adapter in `warehouses/` builds the network from database rows):
+
+    network = Network.build(hubs=[Hub(...)], lanes=[Lane(...)], countries=[Country(...)])
+    network = load_seed_network()            # or network_from_seed(json.load(...)) for network.json
+    result = plan(network, QuoteRequest(origin="XIY", destination="TAS", weight_kg=18000,
+                                        volume_m3=60, declared_value=Decimal("90000"),
+                                        deadline_days=14, ship_date=date(2026, 3, 2)))
+    result.chosen.mode, result.chosen.reasons, result.options[0].cost, result.as_dict()
+
+- `plan(network, request, settings=None) -> QuoteResult` searches routes of up to
+  `settings.max_legs` lanes (direct, via gateways, last mile), one mode per leg; drops the
+  infeasible (cold chain, deadline and shelf life against p90 + waits + buffer, TIR parties and
+  the carnet guarantee, capacity, seasonal closures, effective dates, closed lanes); prices the
+  rest in USD Decimal; shows the best route per mode; and chooses the cheapest (or fastest)
+  feasible one, tie-breaking on fewer customs borders, then more departures a week.
+  `QuoteResult.chosen` is None when nothing is feasible, and every option lists its failures.
+- Raises a `PlannerError` subclass (with `.field` and `.code`) for input the API should answer
+  with a 400: `UnknownPlace`, `InvalidRequest`, `UnknownCurrency`, `LoadTooHeavy` (a piece
+  bigger than any unit: pass `pieces=1` for a single parcel), `ColdChainUnavailable`.
+- Consolidation: `plan_lane_consolidation(network, lane, shipments, now)` or
+  `plan_consolidation(shipments, DepartureSchedule(...), capacity_kg, capacity_m3, now)`,
+  `pack_first_fit_decreasing(...)`, `estimated_arrival(departs_on, lane)`.
+"""
+
+from .consolidation import (
+    ConsolidationPlan,
+    DepartureLoad,
+    DepartureSchedule,
+    PackedUnit,
+    PackingResult,
+    WaitingShipment,
+    estimated_arrival,
+    pack_first_fit_decreasing,
+    plan_consolidation,
+    plan_lane_consolidation,
+)
+from .errors import (
+    ColdChainUnavailable,
+    ConsolidationError,
+    FulfilmentError,
+    InvalidRequest,
+    LoadTooHeavy,
+    NetworkError,
+    PlannerError,
+    UnknownCurrency,
+    UnknownPlace,
+)
+from .network import MODES, ColdChain, Country, Hub, Lane, LaneStatus, Network, SeasonalClosure, normalise_mode
+from .planner import plan
+from .request import PlannerSettings, Preference, QuoteRequest
+from .results import Choice, CostBreakdown, Failure, Option, PlannedLeg, QuoteResult
+from .seed import load_seed_network, network_from_seed
+
+__all__ = [
+    "MODES",
+    "Choice",
+    "ColdChain",
+    "ColdChainUnavailable",
+    "ConsolidationError",
+    "ConsolidationPlan",
+    "CostBreakdown",
+    "Country",
+    "DepartureLoad",
+    "DepartureSchedule",
+    "Failure",
+    "FulfilmentError",
+    "Hub",
+    "InvalidRequest",
+    "Lane",
+    "LaneStatus",
+    "LoadTooHeavy",
+    "Network",
+    "NetworkError",
+    "Option",
+    "PackedUnit",
+    "PackingResult",
+    "PlannedLeg",
+    "PlannerError",
+    "PlannerSettings",
+    "Preference",
+    "QuoteRequest",
+    "QuoteResult",
+    "SeasonalClosure",
+    "UnknownCurrency",
+    "UnknownPlace",
+    "WaitingShipment",
+    "estimated_arrival",
+    "load_seed_network",
+    "network_from_seed",
+    "normalise_mode",
+    "pack_first_fit_decreasing",
+    "plan",
+    "plan_consolidation",
+    "plan_lane_consolidation",
+]

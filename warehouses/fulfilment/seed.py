@@ -1,0 +1,170 @@
+"""Build a Network from network.json (plus the overlay of facts it lacks) for tests, benchmarks and seeding."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import NetworkError
+from .network import ColdChain, Country, Hub, Lane, LaneStatus, Network, SeasonalClosure, normalise_mode
+
+DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
+SEED_PATH = DATA_DIRECTORY / "network.json"
+OVERLAY_PATH = DATA_DIRECTORY / "network_overlay.json"
+
+# Seed border texts separate crossings with "; " or ", " (a comma before a capitalised name).
+_CROSSING_SEPARATOR = re.compile(r";\s*|,\s+(?=[A-Z])")
+
+
+def spread_weekdays(departures_per_week: int) -> tuple[int, ...]:
+    """Weekdays (0 = Monday) for n departures a week, spread evenly from Monday."""
+    count = min(max(departures_per_week, 1), 7)
+    return tuple(sorted({(index * 7) // count for index in range(count)}))
+
+
+def parse_border_crossings(text: str | None) -> tuple[str, ...]:
+    """Split a seed border text into crossings; "(already transshipped...)" and "none" mean none."""
+    if not text or text.startswith("(") or text.lower().startswith("none"):
+        return ()
+    return tuple(part.strip() for part in _CROSSING_SEPARATOR.split(text) if part.strip())
+
+
+def _parse_time(value: str) -> time:
+    hours, minutes = (int(part) for part in value.split(":"))
+    return time(hours, minutes)
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _countries(seed: Mapping[str, Any], overlay: Mapping[str, Any]) -> list[Country]:
+    not_party_markers = tuple(marker.lower() for marker in overlay.get("tir_text_meaning_not_party", ()))
+    rows = [*seed.get("countries", ()), *overlay.get("extra_countries", ())]
+    seen: dict[str, Country] = {}
+    for row in rows:
+        tir = row.get("tir")
+        if isinstance(tir, bool):
+            is_tir_party = tir
+        else:
+            text = (tir or "").strip().lower()
+            is_tir_party = bool(text) and not text.startswith(not_party_markers)
+        # network.json rows come first, so an overlay row never replaces real seed data.
+        seen.setdefault(
+            row["iso2"],
+            Country(
+                iso2=row["iso2"],
+                name=row["name"],
+                is_tir_party=is_tir_party,
+                is_eaeu_member=bool(row.get("eaeu_member", False)),
+            ),
+        )
+    return list(seen.values())
+
+
+def _hubs(seed: Mapping[str, Any], overlay: Mapping[str, Any]) -> list[Hub]:
+    hub_zones: Mapping[str, str] = overlay.get("hub_timezones", {})
+    country_zones: Mapping[str, str] = overlay.get("country_timezones", {})
+    hubs = []
+    for row in seed["hubs"]:
+        zone = row.get("timezone") or hub_zones.get(row["code"]) or country_zones.get(row["country"])
+        if not zone:
+            raise NetworkError(f"hub {row['code']}: no time zone in the seed or overlay", field="timezone")
+        hubs.append(
+            Hub(
+                code=row["code"],
+                name=row["name"],
+                country=row["country"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                timezone=zone,
+                kind=row.get("kind", "hub"),
+            )
+        )
+    return hubs
+
+
+def _closures(rows: Sequence[Mapping[str, str]]) -> tuple[SeasonalClosure, ...]:
+    return tuple(SeasonalClosure.parse(row["from"], row["to"], row.get("note", "")) for row in rows)
+
+
+def _lane(row: Mapping[str, Any], overlay: Mapping[str, Any]) -> Lane:
+    seed_mode = row["mode"]
+    mode = normalise_mode(seed_mode)
+    key = f"{row['from']}-{row['to']}-{seed_mode}"
+    weekday_override = overlay.get("lane_departure_weekdays", {}).get(key)
+    if "departure_weekdays" in row:
+        weekdays = tuple(row["departure_weekdays"])
+    elif weekday_override:
+        weekdays = tuple(weekday_override["weekdays"])
+    else:
+        weekdays = spread_weekdays(int(row.get("departures_per_week", 7)))
+    cutoff = row.get("cutoff_local") or overlay.get("cutoff_local_by_mode", {}).get(mode, "12:00")
+    closures_data = row.get("seasonal_closures") or overlay.get("lane_seasonal_closures", {}).get(key, ())
+    closures = _closures(closures_data)
+    seasonal_text = row.get("seasonal")
+    advisory = row.get("advisory") or ""
+    if seasonal_text and not closures and not advisory:
+        # No dated closure is known, so the seasonal risk becomes an advisory people can read.
+        advisory = str(seasonal_text)
+    transit_days = row["transit_days"]
+    return Lane(
+        origin=row["from"],
+        destination=row["to"],
+        mode=mode,
+        distance_km=float(row["distance_km"]),
+        transit_days_min=int(transit_days["min"]),
+        transit_days_typical=int(transit_days["typical"]),
+        transit_days_p90=int(transit_days["p90"]),
+        departure_weekdays=weekdays,
+        cutoff_local=_parse_time(cutoff),
+        usd_per_kg=row["usd_per_kg"],
+        usd_per_unit=row["usd_per_unit"],
+        unit_capacity_kg=float(row["unit_capacity_kg"]),
+        unit_capacity_m3=float(row["unit_capacity_m3"]),
+        cold_chain=ColdChain(row.get("cold_chain") or "no"),
+        border_crossings=parse_border_crossings(row.get("border_crossing")),
+        gauge_change=row.get("gauge_change"),
+        customs_borders=int(row.get("customs_borders") or 0),
+        eaeu_internal=bool(row.get("eaeu_internal", False)),
+        tir_eligible=bool(row.get("tir_eligible", mode == "tir")),
+        transit_countries=tuple(row.get("transit_countries") or overlay.get("lane_transit_countries", {}).get(key, ())),
+        seasonal_closures=closures,
+        effective_from=_parse_date(row.get("effective_from")),
+        effective_to=_parse_date(row.get("effective_to")),
+        status=LaneStatus(row.get("status") or LaneStatus.OPEN),
+        advisory=advisory,
+    )
+
+
+def network_from_seed(seed: Mapping[str, Any], overlay: Mapping[str, Any] | None = None) -> Network:
+    """Build a Network from the network.json structure; `overlay` defaults to the packaged one."""
+    merged_overlay = load_overlay() if overlay is None else overlay
+    return Network.build(
+        hubs=_hubs(seed, merged_overlay),
+        lanes=[_lane(row, merged_overlay) for row in seed["lanes"]],
+        countries=_countries(seed, merged_overlay),
+    )
+
+
+def load_seed_data() -> dict[str, Any]:
+    """The packaged copy of network.json as a dict."""
+    data: dict[str, Any] = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def load_overlay() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(OVERLAY_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def load_seed_network() -> Network:
+    """The seed network, built once per process (networks are immutable, so sharing is safe)."""
+    return network_from_seed(load_seed_data())

@@ -1,0 +1,1 @@
+"""Tests for the pure fulfilment planner: no database, no Django."""
