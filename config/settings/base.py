@@ -198,7 +198,8 @@ DEFAULT_COMMISSION_PERCENT = Decimal(env("DEFAULT_COMMISSION_PERCENT", default="
 
 # --- Fulfilment planner parameters (see warehouses/fulfilment): defaults, overridable by env.
 FULFILMENT_CARRYING_RATE_PER_YEAR = Decimal(env("FULFILMENT_CARRYING_RATE_PER_YEAR", default="0.25"))
-FULFILMENT_BUFFER_DAYS = env.int("FULFILMENT_BUFFER_DAYS", default=1)
+# p90 transit is already the safety margin; a buffer on top would reject the worked Xi'an→Tashkent case.
+FULFILMENT_BUFFER_DAYS = env.int("FULFILMENT_BUFFER_DAYS", default=0)
 FULFILMENT_REEFER_PREMIUM_CHILLED = Decimal(env("FULFILMENT_REEFER_PREMIUM_CHILLED", default="1.2"))
 FULFILMENT_REEFER_PREMIUM_FROZEN = Decimal(env("FULFILMENT_REEFER_PREMIUM_FROZEN", default="1.4"))
 FULFILMENT_TIR_GUARANTEE_EUR = Decimal(env("FULFILMENT_TIR_GUARANTEE_EUR", default="100000"))
