@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "core.tasks.exchange_rates_refresh_task",
         "schedule": timedelta(hours=1),
     },
+    "expire-unpaid-orders": {
+        "task": "orders.tasks.orders_expire_task",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Stripe: unset → the offline payment provider (the embedded default).
