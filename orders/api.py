@@ -1,0 +1,195 @@
+"""Buyer and seller endpoints of orders: cart, checkout quote, orders, pay/cancel, seller orders (API.md)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.idempotency import idempotent_response
+from core.api.pagination import PageNumberPagination
+from core.exceptions import ValidationFailed
+from core.money import currency_exists
+from core.reference import country_get
+from orders import selectors
+from orders.serializers import (
+    CartItemCreateSerializer,
+    CartItemUpdateSerializer,
+    CheckoutSerializer,
+    cart_rendering,
+    order_rendering,
+    quote_rendering,
+    seller_order_rendering,
+)
+from orders.services import (
+    cart_get_or_create,
+    cart_item_add,
+    cart_item_remove,
+    cart_item_update,
+    checkout_quote,
+    order_cancel,
+    order_pay_offline,
+    order_place,
+)
+from sellers.permissions import IsSellerMember
+from sellers.selectors import seller_for_user
+
+DEFAULT_CURRENCY = "USD"
+
+
+def _display_currency(request: Request) -> str:
+    requested = request.query_params.get("currency")
+    if requested:
+        code = requested.upper()
+        if not currency_exists(code):
+            raise ValidationFailed("Unknown currency.", errors={"currency": ["Use an ISO 4217 code such as KZT."]})
+        return code
+    return request.user.preferred_currency or DEFAULT_CURRENCY
+
+
+def _cart_response(request: Request, *, status_code: int = 200) -> Response:
+    cart = cart_get_or_create(user=request.user)
+    currency = _display_currency(request)
+    items, priced, subtotal = selectors.cart_priced(cart=cart, currency=currency, user=request.user)
+    return Response(
+        cart_rendering(items=items, priced=priced, currency=currency, subtotal=subtotal), status=status_code
+    )
+
+
+class CartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return _cart_response(request)
+
+
+class CartItemsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CartItemCreateSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        payload = CartItemCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        cart = cart_get_or_create(user=request.user)
+        cart_item_add(
+            cart=cart, variant_id=data["variant"], quantity=data["quantity"], livestream_id=data.get("livestream")
+        )
+        return _cart_response(request, status_code=status.HTTP_201_CREATED)
+
+
+class CartItemDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CartItemUpdateSerializer, responses={200: dict})
+    def patch(self, request: Request, item_id: int) -> Response:
+        item = selectors.cart_item_get(cart=cart_get_or_create(user=request.user), item_id=item_id)
+        payload = CartItemUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        cart_item_update(item=item, quantity=payload.validated_data["quantity"])
+        return _cart_response(request)
+
+    def delete(self, request: Request, item_id: int) -> Response:
+        item = selectors.cart_item_get(cart=cart_get_or_create(user=request.user), item_id=item_id)
+        cart_item_remove(item=item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _checkout_arguments(request: Request) -> dict[str, Any]:
+    payload = CheckoutSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    data = payload.validated_data
+    address = data["shipping_address"]
+    currency = (data.get("currency") or "").upper() or request.user.preferred_currency
+    if not currency and isinstance(address, dict):
+        # Default to the destination's own currency: what the buyer pays in at home.
+        country = country_get(str(address.get("country", "")))
+        currency = country.currency if country else ""
+    return {
+        "shipping_address": address,
+        "currency": currency or DEFAULT_CURRENCY,
+        "preference": data.get("preference") or "cheapest",
+    }
+
+
+class CheckoutQuoteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CheckoutSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        arguments = _checkout_arguments(request)
+        cart = cart_get_or_create(user=request.user)
+        quote = checkout_quote(user=request.user, cart=cart, **arguments)
+        return Response(quote_rendering(quote))
+
+
+class OrderListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.order_list_for_buyer(user=request.user), request, view=self)
+        rows = [order_rendering(order, tracking=selectors.order_tracking(order=order)) for order in page or []]
+        return paginator.get_paginated_response(rows)
+
+    @extend_schema(request=CheckoutSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        return idempotent_response(request, scope="orders.create", handler=lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
+        arguments = _checkout_arguments(request)
+        cart = cart_get_or_create(user=request.user)
+        order = order_place(user=request.user, cart=cart, **arguments)
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order.pk)
+        return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)), status=201)
+
+
+class OrderDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, order_id: int) -> Response:
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)))
+
+
+class OrderCancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, order_id: int) -> Response:
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        order_cancel(order=order, actor=request.user, reason=str(request.data.get("reason", ""))[:200])
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)))
+
+
+class OrderPayView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, order_id: int) -> Response:
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        order_pay_offline(order=order, actor=request.user)
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)))
+
+
+class SellerOrderListView(APIView):
+    permission_classes = [IsSellerMember]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        seller = seller_for_user(user=request.user)
+        queryset = selectors.seller_order_list_for_seller(seller=seller)
+        status_filter = request.query_params.get("status")
+        if status_filter:
+            queryset = queryset.filter(status=status_filter)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response([seller_order_rendering(part) for part in page or []])

@@ -1,0 +1,119 @@
+"""Order reads on behalf of someone: visibility is enforced here (a buyer's own orders, a seller's own parts)."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from orders.exceptions import OrderNotFound
+from orders.models import CartItem, Order, OrderEvent, OrderLine, OrderShipment, SellerOrder
+from warehouses.models import ShipmentEvent
+
+
+def cart_items_for(*, cart: Any) -> QuerySet[CartItem]:
+    return (
+        CartItem.objects.filter(cart=cart)
+        .select_related("variant", "variant__product", "variant__seller")
+        .order_by("pk")
+    )
+
+
+def cart_item_get(*, cart: Any, item_id: Any) -> CartItem:
+    item = cart_items_for(cart=cart).filter(pk=item_id).first() if str(item_id).isdigit() else None
+    if item is None:
+        from core.exceptions import NotFound
+
+        raise NotFound("No such item in your cart.", code="cart_item_not_found")
+    return item
+
+
+def _order_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related("payment").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("seller_order__seller").order_by("pk")),
+        Prefetch("shipments", queryset=OrderShipment.objects.select_related("warehouse", "seller_order__seller")),
+        Prefetch("seller_orders", queryset=SellerOrder.objects.select_related("seller").order_by("pk")),
+    )
+
+
+def order_list_for_buyer(*, user: Any) -> QuerySet[Order]:
+    return _order_queryset().filter(buyer=user).order_by("-placed_at", "-pk")
+
+
+def order_get_for_buyer(*, user: Any, order_id: Any) -> Order:
+    """The buyer's own order; anyone else's is a 404 (never a 403 that would confirm it exists)."""
+    order = order_list_for_buyer(user=user).filter(pk=order_id).first() if str(order_id).isdigit() else None
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_tracking(*, order: Order) -> list[dict[str, Any]]:
+    """What the buyer sees as tracking: order events merged with the warehouses' shipment events."""
+    rows: list[dict[str, Any]] = []
+    for event in OrderEvent.objects.filter(order=order).order_by("occurred_at", "pk"):
+        rows.append(
+            {
+                "source": "order",
+                "code": event.code,
+                "status": event.to_status,
+                "message": event.message,
+                "location": "",
+                "actor": event.actor_label,
+                "occurred_at": event.occurred_at,
+            }
+        )
+    outbound_ids = [s.outbound_shipment_id for s in order.shipments.all() if s.outbound_shipment_id]
+    codes = {s.outbound_shipment_id: s.warehouse.code for s in order.shipments.all()}
+    for event in ShipmentEvent.objects.filter(shipment_id__in=outbound_ids).order_by("occurred_at", "pk"):
+        rows.append(
+            {
+                "source": "shipment",
+                "code": event.code,
+                "status": "",
+                "message": event.note,
+                "location": event.location,
+                "actor": "warehouse",
+                "warehouse": codes.get(event.shipment_id, ""),
+                "occurred_at": event.occurred_at,
+            }
+        )
+    rows.sort(key=lambda row: row["occurred_at"])
+    return rows
+
+
+def seller_order_list_for_seller(*, seller: Any) -> QuerySet[SellerOrder]:
+    """A seller's own parts of orders, with only its own lines and shipments."""
+    return (
+        SellerOrder.objects.filter(seller=seller)
+        .select_related("order")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+            Prefetch("shipments", queryset=OrderShipment.objects.select_related("warehouse").order_by("pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def cart_priced(*, cart: Any, currency: str, user: Any = None) -> tuple[list[CartItem], dict[int, dict[str, Any]], Any]:
+    """The cart's lines priced in ``currency`` (live price where an offer applies) and their subtotal."""
+    from core.money import money_sum
+    from orders.services.cart import live_price_for
+    from orders.services.pricing import Converter
+
+    converter = Converter(currency)
+    items = list(cart_items_for(cart=cart))
+    priced: dict[int, dict[str, Any]] = {}
+    for item in items:
+        live = (
+            live_price_for(variant=item.variant, livestream_id=item.livestream, user=user) if item.livestream else None
+        )
+        unit = live or item.variant.price
+        if unit is None:
+            priced[item.pk] = {"unit_price": None, "line_total": None, "is_live": False}
+            continue
+        priced[item.pk] = {
+            "unit_price": converter.rounded(unit),
+            "line_total": converter.line_total(unit, item.quantity),
+            "is_live": live is not None,
+        }
+    subtotal = money_sum([row["line_total"] for row in priced.values() if row["line_total"] is not None], currency)
+    return items, priced, subtotal

@@ -1,0 +1,215 @@
+"""API shapes of orders: input serializers and the renderings of carts, quotes and orders (API.md)."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.api.fields import money_to_representation as money
+from orders.models import Order, SellerOrder
+from orders.services.checkout import Quote
+
+
+class CartItemCreateSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(default=1)
+    livestream = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class CartItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField()
+
+
+class CheckoutSerializer(serializers.Serializer):
+    shipping_address = serializers.JSONField()
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    preference = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+
+def seller_brief(seller: Any) -> dict[str, Any]:
+    return {"id": seller.pk, "display_name": seller.display_name, "country": seller.country}
+
+
+def cart_rendering(*, items: list[Any], priced: dict[int, Any], currency: str, subtotal: Any) -> dict[str, Any]:
+    rows = []
+    for item in items:
+        variant = item.variant
+        price = priced[item.pk]
+        rows.append(
+            {
+                "id": item.pk,
+                "variant": variant.pk,
+                "sku": variant.sku,
+                "name": variant.name,
+                "product": variant.product_id,
+                "title": variant.product.title,
+                "seller": seller_brief(variant.seller),
+                "quantity": item.quantity,
+                "unit_price": money(price["unit_price"]),
+                "line_total": money(price["line_total"]),
+                "livestream": item.livestream,
+                "live_price": price["is_live"],
+            }
+        )
+    return {"items": rows, "subtotal": money(subtotal), "currency": currency}
+
+
+def quote_rendering(quote: Quote) -> dict[str, Any]:
+    shipments = []
+    for parcel in quote.parcels:
+        shipments.append(
+            {
+                "warehouse": parcel.warehouse.code,
+                "seller": seller_brief(parcel.seller),
+                "items": [
+                    {"variant": item.line.variant.pk, "sku": item.line.variant.sku, "quantity": item.quantity}
+                    for item in parcel.items
+                ],
+                "mode": parcel.mode,
+                "legs": parcel.legs,
+                "transit_days_min": parcel.transit_days_min,
+                "transit_days_max": parcel.transit_days_max,
+                "shipping": money(parcel.shipping),
+                "reasons": parcel.reasons,
+                "border_crossings": parcel.border_crossings,
+                "weight_kg": str(parcel.weight_kg),
+                "volume_m3": str(parcel.volume_m3),
+                "declared_value": money(parcel.declared_value),
+                "duties": money(parcel.duties),
+                "duty_note": parcel.duty_note,
+            }
+        )
+    items = [
+        {
+            "variant": line.variant.pk,
+            "sku": line.variant.sku,
+            "seller": line.variant.seller_id,
+            "quantity": line.quantity,
+            "unit_price": money(line.unit_price),
+            "line_total": money(line.line_total),
+            "price_in_seller_currency": money(line.unit_price_seller),
+            "exchange_rate": str(line.rate),
+            "livestream": line.livestream,
+        }
+        for line in quote.lines
+    ]
+    return {
+        "currency": quote.currency,
+        "preference": quote.preference,
+        "shipping_address": quote.address,
+        "items": items,
+        "shipments": shipments,
+        "duties": {"estimate": money(quote.duties_total), "notes": quote.duties_notes},
+        "totals": {
+            "subtotal": money(quote.subtotal),
+            "shipping": money(quote.shipping_total),
+            "duties": money(quote.duties_total),
+            "total": money(quote.total),
+        },
+        "exchange_rates": quote.exchange_rates,
+        "quoted_at": quote.quoted_at,
+    }
+
+
+def order_rendering(order: Order, *, tracking: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    payment = getattr(order, "payment", None)
+    lines = list(order.lines.all())
+    body: dict[str, Any] = {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "currency": order.currency,
+        "preference": order.preference,
+        "shipping_address": order.shipping_address,
+        "items": [
+            {
+                "id": line.pk,
+                "variant": line.variant_id,
+                "sku": line.sku,
+                "title": line.title,
+                "seller": seller_brief(line.seller_order.seller),
+                "quantity": line.quantity,
+                "unit_price": money(line.unit_price),
+                "line_total": money(line.line_total),
+                "price_in_seller_currency": money(line.unit_price_seller),
+                "exchange_rate": str(line.exchange_rate),
+                "livestream": line.livestream,
+            }
+            for line in lines
+        ],
+        "seller_orders": [
+            {"id": part.pk, "seller": seller_brief(part.seller), "status": part.status}
+            for part in order.seller_orders.all()
+        ],
+        "shipments": [
+            {
+                "id": shipment.pk,
+                "warehouse": shipment.warehouse.code,
+                "seller": shipment.seller_order.seller_id,
+                "status": shipment.status,
+                "items": [
+                    {"sku": i["sku"], "variant": i["variant"], "quantity": i["quantity"]} for i in shipment.items
+                ],
+                "mode": shipment.mode,
+                "transit_days_min": shipment.transit_days_min,
+                "transit_days_max": shipment.transit_days_max,
+                "shipping": money(shipment.shipping),
+                "duties": money(shipment.duties),
+                "duty_note": shipment.duty_note,
+                "reasons": shipment.reasons,
+                "border_crossings": shipment.border_crossings,
+            }
+            for shipment in order.shipments.all()
+        ],
+        "totals": {
+            "subtotal": money(order.subtotal),
+            "shipping": money(order.shipping_total),
+            "duties": money(order.duties_total),
+            "total": money(order.total),
+        },
+        "duties_notes": order.duties_notes,
+        "payment": {
+            "provider": payment.provider if payment else None,
+            "client_secret": payment.client_secret if payment else None,
+            "status": payment.status if payment else None,
+        },
+        "reserved_until": order.reserved_until,
+        "placed_at": order.placed_at,
+        "paid_at": order.paid_at,
+    }
+    if tracking is not None:
+        body["tracking"] = tracking
+    return body
+
+
+def seller_order_rendering(part: SellerOrder) -> dict[str, Any]:
+    """What a seller sees: its own lines and parcels, never other sellers' or the buyer's payment."""
+    order = part.order
+    return {
+        "id": part.pk,
+        "order_number": order.number,
+        "status": part.status,
+        "created_at": part.created_at,
+        "destination": {"country": order.destination_country, "city": order.shipping_address.get("city", "")},
+        "items": [
+            {
+                "sku": line.sku,
+                "title": line.title,
+                "quantity": line.quantity,
+                "unit_price": money(line.unit_price_seller),
+                "line_total": money(line.unit_price_seller * line.quantity),
+            }
+            for line in part.lines.all()
+        ],
+        "subtotal": money(part.subtotal_seller),
+        "commission_percent": str(part.commission_percent),
+        "shipments": [
+            {
+                "id": shipment.pk,
+                "warehouse": shipment.warehouse.code,
+                "status": shipment.status,
+                "mode": shipment.mode,
+                "items": [{"sku": i["sku"], "quantity": i["quantity"]} for i in shipment.items],
+            }
+            for shipment in part.shipments.all()
+        ],
+    }
