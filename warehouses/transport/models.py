@@ -24,6 +24,7 @@ class Hub(models.Model):
     timezone = models.CharField(max_length=64, help_text="IANA zone; departures and cut-offs are local to it.")
     kind = models.CharField(max_length=24, choices=HubKind.choices)
     notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["code"]
@@ -75,8 +76,13 @@ class Lane(models.Model):
     customs_borders = models.PositiveSmallIntegerField(default=0)
     eaeu_internal = models.BooleanField(default=False)
     tir_eligible = models.BooleanField(default=False)
+    transit_countries = models.JSONField(
+        default=list, blank=True, help_text="ISO2 codes of countries crossed between the two hubs, in route order."
+    )
     seasonal_closures = models.JSONField(
-        default=list, blank=True, help_text='[{"from": "12-01", "to": "03-15", "reason": "..."}] (month-day, inclusive)'
+        default=list,
+        blank=True,
+        help_text='[{"from": "12-01", "to": "03-15", "reason": "..."}] (month-day, inclusive)',
     )
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)

@@ -1,120 +1,120 @@
-"""Transport network writes: loading the seed network (idempotent upsert by hub code and lane key)."""
+"""Transport network writes: loading the seed network (idempotent upsert by hub code and lane key).
 
-import json
-from datetime import time
+The seed is read by the planner's own loader (``network_from_seed(load_seed_data(), load_overlay())``)
+so there is one interpretation of ``network.json`` and its overlay (time zones, weekdays, cut-offs,
+transit countries, seasonal closures); the rows are written from the planner's objects, field for
+field, and ``selectors.planner_lane`` maps them back.
+"""
+
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from warehouses.transport.models import ColdChain, Hub, Lane, LaneMode
-
-SEED_NETWORK_PATH = Path(__file__).resolve().parent.parent / "fulfilment" / "data" / "network.json"
-
-# The seed names modes after its sources; the product's modes are the contract's five.
-SEED_MODES = {
-    "tir_road": LaneMode.TIR,
-    "rail": LaneMode.RAIL,
-    "road": LaneMode.ROAD,
-    "rail_road_intermodal": LaneMode.RAIL_ROAD,
-    "rail_sea_rail": LaneMode.RAIL_SEA_RAIL,
-}
-
-# The seed has no time zones; these are the zones customs offices and terminals keep. Chinese
-# hubs run on Beijing time, Kazakhstan on one zone since 2024, Russia's per region.
-HUB_TIMEZONES = {
-    "CN": "Asia/Shanghai",
-    "KZ": "Asia/Almaty",
-    "UZ": "Asia/Tashkent",
-    "KG": "Asia/Bishkek",
-    "TJ": "Asia/Dushanbe",
-    "BY": "Europe/Minsk",
-    "AZ": "Asia/Baku",
-    "IR": "Asia/Tehran",
-    "PK": "Asia/Karachi",
-    "MN": "Asia/Ulaanbaatar",
-}
-RUSSIAN_HUB_TIMEZONES = {"MOW": "Europe/Moscow", "OVB": "Asia/Novosibirsk", "ZAB": "Asia/Chita", "BQS": "Asia/Yakutsk"}
-
-# Winter closures the seed describes in words; made explicit (month-day, inclusive) so the
-# planner can test them against a ship date.
-SEED_SEASONAL_CLOSURES = {
-    ("KHG", "DYU"): [{"from": "12-01", "to": "03-31", "reason": "High-altitude pass closed in winter"}],
-}
+from warehouses.fulfilment import Hub as PlannerHub
+from warehouses.fulfilment import Lane as PlannerLane
+from warehouses.fulfilment.network import MODE_ALIASES
+from warehouses.fulfilment.seed import load_overlay, load_seed_data, network_from_seed
+from warehouses.transport.models import Hub, Lane
 
 
-def _weekdays(departures_per_week: int) -> list[int]:
-    """Spread n weekly departures over the week (7 or more: every day)."""
-    if departures_per_week >= 7 or departures_per_week <= 0:
-        return []
-    step = 7 / departures_per_week
-    return sorted({int(index * step) for index in range(departures_per_week)})
-
-
-def _hub_timezone(code: str, country: str) -> str:
-    return RUSSIAN_HUB_TIMEZONES.get(code) or HUB_TIMEZONES.get(country, "UTC")
-
-
-def _lane_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    mode = SEED_MODES[raw["mode"]]
-    days = raw["transit_days"]
-    crossing = raw.get("border_crossing")
-    seasonal = raw.get("seasonal")
-    closures = SEED_SEASONAL_CLOSURES.get((raw["from"], raw["to"]), [])
+def _hub_fields(hub: PlannerHub, raw: dict[str, Any]) -> dict[str, Any]:
     return {
-        "distance_km": int(raw["distance_km"]),
-        "transit_days_min": int(days["min"]),
-        "transit_days_typical": int(days["typical"]),
-        "transit_days_p90": int(days["p90"]),
-        "departures_per_week": int(raw.get("departures_per_week") or 7),
-        "departure_weekdays": _weekdays(int(raw.get("departures_per_week") or 7)),
-        # Trucks leave the same evening; block trains close earlier for loading and paperwork.
-        "cutoff_time": time(18, 0) if mode in (LaneMode.TIR, LaneMode.ROAD) else time(12, 0),
-        "groupage_usd_per_kg": Decimal(str(raw["usd_per_kg"])),
-        "full_unit_usd": Decimal(str(raw["usd_per_unit"])),
-        "unit_capacity_kg": int(raw["unit_capacity_kg"]),
-        "unit_capacity_m3": Decimal(str(raw["unit_capacity_m3"])),
-        "cold_chain": ColdChain(raw.get("cold_chain") or "no"),
-        "border_crossings": [crossing] if crossing else [],
-        "gauge_change": raw.get("gauge_change") or "",
-        "customs_borders": int(raw.get("customs_borders") or 0),
-        "eaeu_internal": bool(raw.get("eaeu_internal")),
-        # A TIR carnet covers a road vehicle (or the road leg of an intermodal move), not rail.
-        "tir_eligible": mode in (LaneMode.TIR, LaneMode.RAIL_ROAD),
-        "seasonal_closures": closures,
-        "advisory": seasonal or "",
+        "name": hub.name,
+        "country": hub.country,
+        "latitude": Decimal(repr(hub.lat)),
+        "longitude": Decimal(repr(hub.lon)),
+        "timezone": hub.timezone,
+        "kind": hub.kind,
+        "notes": raw.get("notes") or "",
+    }
+
+
+def _lane_fields(lane: PlannerLane, raw: dict[str, Any]) -> dict[str, Any]:
+    # A daily service is stored as an empty weekday list ("every day"), as the admin help says.
+    weekdays = [] if len(lane.departure_weekdays) == 7 else list(lane.departure_weekdays)
+    return {
+        "distance_km": int(lane.distance_km),
+        "transit_days_min": lane.transit_days_min,
+        "transit_days_typical": lane.transit_days_typical,
+        "transit_days_p90": lane.transit_days_p90,
+        "departures_per_week": lane.departures_per_week,
+        "departure_weekdays": weekdays,
+        "cutoff_time": lane.cutoff_local,
+        "groupage_usd_per_kg": lane.usd_per_kg,
+        "full_unit_usd": lane.usd_per_unit,
+        "unit_capacity_kg": int(lane.unit_capacity_kg),
+        "unit_capacity_m3": Decimal(repr(lane.unit_capacity_m3)),
+        "cold_chain": str(lane.cold_chain),
+        "border_crossings": list(lane.border_crossings),
+        "gauge_change": lane.gauge_change or "",
+        "customs_borders": lane.customs_borders,
+        "eaeu_internal": lane.eaeu_internal,
+        "tir_eligible": lane.tir_eligible,
+        "transit_countries": list(lane.transit_countries),
+        "seasonal_closures": [
+            {
+                "from": f"{closure.start_month:02d}-{closure.start_day:02d}",
+                "to": f"{closure.end_month:02d}-{closure.end_day:02d}",
+                "reason": closure.note,
+            }
+            for closure in lane.seasonal_closures
+        ],
+        "effective_from": lane.effective_from,
+        "effective_to": lane.effective_to,
+        "status": str(lane.status),
+        "advisory": lane.advisory,
         "notes": raw.get("notes") or "",
         "sources": raw.get("source") or [],
         "confidence": raw.get("confidence") or "",
     }
 
 
+def _lane_key(origin: str, destination: str, mode: str) -> tuple[str, str, str]:
+    return origin, destination, MODE_ALIASES.get(mode, mode)
+
+
 @transaction.atomic
-def network_load_seed(*, data: dict[str, Any] | None = None) -> tuple[int, int]:
-    """Create or update hubs and lanes from the seed network; running it twice changes nothing."""
-    if data is None:
-        data = json.loads(SEED_NETWORK_PATH.read_text(encoding="utf-8"))
+def network_load_seed(*, data: dict[str, Any] | None = None, overlay: dict[str, Any] | None = None) -> tuple[int, int]:
+    """Create or update hubs and lanes from the seed network; running it twice changes nothing.
+
+    Rows are only written when a field differs, so a second run leaves ``updated_at`` (and with
+    it the planner snapshot and the delivery estimates) alone. Returns (hubs, lanes) in the seed.
+    """
+    data = load_seed_data() if data is None else data
+    network = network_from_seed(data, load_overlay() if overlay is None else overlay)
+    raw_hubs = {row["code"]: row for row in data["hubs"]}
+    raw_lanes = {_lane_key(row["from"], row["to"], row["mode"]): row for row in data["lanes"]}
+
+    existing_hubs = {hub.code: hub for hub in Hub.objects.select_for_update().filter(code__in=raw_hubs)}
     hubs: dict[str, Hub] = {}
-    for raw in data["hubs"]:
-        hub, _ = Hub.objects.update_or_create(
-            code=raw["code"],
-            defaults={
-                "name": raw["name"],
-                "country": raw["country"],
-                "latitude": Decimal(str(raw["lat"])),
-                "longitude": Decimal(str(raw["lon"])),
-                "timezone": _hub_timezone(raw["code"], raw["country"]),
-                "kind": raw["kind"],
-                "notes": raw.get("notes") or "",
-            },
+    for code, planner_hub in network.hubs.items():
+        hubs[code] = _upsert(Hub, existing_hubs.get(code), {"code": code}, _hub_fields(planner_hub, raw_hubs[code]))
+
+    existing_lanes = {
+        (lane.origin.code, lane.destination.code, lane.mode): lane
+        for lane in Lane.objects.select_for_update()
+        .filter(origin__code__in=raw_hubs)
+        .select_related("origin", "destination")
+    }
+    for planner_lane in network.lanes:
+        key = (planner_lane.origin, planner_lane.destination, planner_lane.mode)
+        _upsert(
+            Lane,
+            existing_lanes.get(key),
+            {"origin": hubs[planner_lane.origin], "destination": hubs[planner_lane.destination], "mode": key[2]},
+            _lane_fields(planner_lane, raw_lanes[key]),
         )
-        hubs[hub.code] = hub
-    for raw in data["lanes"]:
-        Lane.objects.update_or_create(
-            origin=hubs[raw["from"]],
-            destination=hubs[raw["to"]],
-            mode=SEED_MODES[raw["mode"]],
-            defaults=_lane_fields(raw),
-        )
-    return len(data["hubs"]), len(data["lanes"])
+    return len(network.hubs), len(network.lanes)
+
+
+def _upsert(model: Any, row: Any, identity: dict[str, Any], fields: dict[str, Any]) -> Any:
+    if row is None:
+        return model.objects.create(**identity, **fields)
+    changed = [name for name, value in fields.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, fields[name])
+        row.full_clean(exclude=["origin", "destination"] if model is Lane else None, validate_unique=False)
+        row.save()
+    return row

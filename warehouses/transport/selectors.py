@@ -1,0 +1,341 @@
+"""Reads of the transport network and the adapter to the pure planner (``warehouses.fulfilment``).
+
+- ``network_snapshot()`` builds the planner's immutable ``Network`` from Hub and Lane rows. It is
+  cached per process and rebuilt when the rows change. Invalidation choice: a *database
+  fingerprint* (hub and lane counts, highest ids and latest ``updated_at``; two aggregate queries,
+  well under a millisecond) rather than a version number in the cache. The fingerprint is right in
+  every process even without a shared cache (a Celery worker, the test process after a rolled-back
+  transaction), and a row saved through the admin, a service or ``bulk_create`` still shows up.
+  (A queryset ``.update()`` that leaves ``updated_at`` alone is the one change it misses; the
+  services never do that.)
+- ``planner_settings()`` reads the FULFILMENT_* settings, and adds live USD rates from ``core``'s
+  exchange-rate table for currencies the planner has no default rate for.
+- ``route_quote(...)`` is what orders call to price one parcel: it returns a ``RouteQuote`` or raises
+  ``NoFeasibleRoute`` (422) / ``ValidationFailed`` (400).
+- ``delivery_estimate_for(...)`` reads the precomputed catalog estimate.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from core.exceptions import ValidationFailed
+from core.money import Money, money_round
+from core.reference import COUNTRIES
+from core.services import ExchangeRateMissing, currency_convert
+from warehouses.fulfilment import (
+    Country,
+    Network,
+    PlannerError,
+    PlannerSettings,
+    QuoteRequest,
+    QuoteResult,
+    SeasonalClosure,
+    plan,
+)
+from warehouses.fulfilment import Hub as PlannerHub
+from warehouses.fulfilment import Lane as PlannerLane
+from warehouses.fulfilment.request import DEFAULT_USD_PER_CURRENCY, profile_load
+from warehouses.fulfilment.seed import load_overlay
+from warehouses.transport.exceptions import NoFeasibleRoute
+from warehouses.transport.models import DeliveryEstimate, Hub, Lane, LaneStatus
+
+# --- Network snapshot -------------------------------------------------------------------------
+
+
+def planner_countries() -> list[Country]:
+    """SCO members and partners from ``core.reference``, plus transit-only countries from the overlay."""
+    countries = [Country(c.code, c.name, is_tir_party=c.tir, is_eaeu_member=c.eaeu) for c in COUNTRIES]
+    known = {country.iso2 for country in countries}
+    for row in load_overlay().get("extra_countries", ()):
+        if row["iso2"] in known:
+            continue
+        tir = row.get("tir")
+        is_party = tir if isinstance(tir, bool) else bool(tir) and not str(tir).lower().startswith("not")
+        countries.append(Country(row["iso2"], row["name"], is_party, bool(row.get("eaeu_member", False))))
+    return countries
+
+
+def planner_hub(hub: Hub) -> PlannerHub:
+    return PlannerHub(
+        code=hub.code,
+        name=hub.name,
+        country=hub.country,
+        lat=float(hub.latitude),
+        lon=float(hub.longitude),
+        timezone=hub.timezone,
+        kind=hub.kind,
+    )
+
+
+def planner_lane(lane: Lane) -> PlannerLane:
+    """The planner's view of a lane row (``origin`` and ``destination`` must be loaded)."""
+    return PlannerLane(
+        origin=lane.origin.code,
+        destination=lane.destination.code,
+        mode=lane.mode,
+        distance_km=float(lane.distance_km),
+        transit_days_min=lane.transit_days_min,
+        transit_days_typical=lane.transit_days_typical,
+        transit_days_p90=lane.transit_days_p90,
+        departure_weekdays=tuple(lane.departure_weekdays or ()),
+        cutoff_local=lane.cutoff_time,
+        usd_per_kg=lane.groupage_usd_per_kg,
+        usd_per_unit=lane.full_unit_usd,
+        unit_capacity_kg=float(lane.unit_capacity_kg),
+        unit_capacity_m3=float(lane.unit_capacity_m3),
+        cold_chain=lane.cold_chain,
+        border_crossings=tuple(lane.border_crossings or ()),
+        gauge_change=lane.gauge_change or None,
+        customs_borders=lane.customs_borders,
+        eaeu_internal=lane.eaeu_internal,
+        tir_eligible=lane.tir_eligible,
+        transit_countries=tuple(lane.transit_countries or ()),
+        seasonal_closures=tuple(
+            SeasonalClosure.parse(row["from"], row["to"], row.get("reason") or row.get("note") or "")
+            for row in lane.seasonal_closures or ()
+        ),
+        effective_from=lane.effective_from,
+        effective_to=lane.effective_to,
+        status=lane.status,
+        advisory=lane.advisory,
+    )
+
+
+def network_build_from_db() -> Network:
+    """A fresh planner network from the rows: every hub, and every lane that is not closed.
+
+    Lanes outside their effective dates stay in: the planner checks the dates against the actual
+    departure day (a lane starting next month is right for goods shipped next month).
+    """
+    hubs = [planner_hub(hub) for hub in Hub.objects.all()]
+    lanes = [
+        planner_lane(lane)
+        for lane in Lane.objects.exclude(status=LaneStatus.CLOSED).select_related("origin", "destination")
+    ]
+    return Network.build(hubs=hubs, lanes=lanes, countries=planner_countries())
+
+
+_snapshot_lock = threading.Lock()
+_snapshot: dict[str, Any] = {"fingerprint": None, "network": None}
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    hubs = Hub.objects.aggregate(n=Count("id"), top=Max("id"), changed=Max("updated_at"))
+    lanes = Lane.objects.aggregate(n=Count("id"), top=Max("id"), changed=Max("updated_at"))
+    return (hubs["n"], hubs["top"], hubs["changed"], lanes["n"], lanes["top"], lanes["changed"])
+
+
+def network_snapshot() -> Network:
+    """The planner network for the current rows, rebuilt only when a hub or lane changed."""
+    fingerprint = _fingerprint()
+    with _snapshot_lock:
+        if _snapshot["fingerprint"] == fingerprint and _snapshot["network"] is not None:
+            return _snapshot["network"]  # type: ignore[no-any-return]
+    network = network_build_from_db()
+    with _snapshot_lock:
+        _snapshot["fingerprint"], _snapshot["network"] = fingerprint, network
+    return network
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def planner_settings(*, currencies: tuple[str, ...] = ()) -> PlannerSettings:
+    """Planner settings from Django settings; USD rates for ``currencies`` the defaults lack come from core."""
+    rates = dict(DEFAULT_USD_PER_CURRENCY)
+    for code in currencies:
+        code = code.upper()
+        if code in rates:
+            continue
+        try:
+            rates[code] = currency_convert(Money(Decimal(1), code), "USD").rate
+        except ExchangeRateMissing:
+            continue  # the planner then raises UnknownCurrency for this field: a clear 400
+    return PlannerSettings(
+        carrying_cost_rate_per_year=Decimal(settings.FULFILMENT_CARRYING_RATE_PER_YEAR),
+        buffer_days=int(settings.FULFILMENT_BUFFER_DAYS),
+        reefer_premium_chilled=Decimal(settings.FULFILMENT_REEFER_PREMIUM_CHILLED),
+        reefer_premium_frozen=Decimal(settings.FULFILMENT_REEFER_PREMIUM_FROZEN),
+        tir_guarantee_eur=Decimal(settings.FULFILMENT_TIR_GUARANTEE_EUR),
+        usd_per_currency=rates,
+    )
+
+
+# --- Quotes -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RouteQuote:
+    """The chosen route for one parcel: mode, legs, days (min to p90 incl. waits), USD cost, why."""
+
+    mode: str
+    legs: list[dict[str, Any]]
+    transit_days_min: int
+    transit_days_max: int
+    cost: Money
+    reasons: list[str]
+    border_crossings: list[str] = field(default_factory=list)
+
+
+#: Goods already in the destination country go by a domestic road parcel service: the network's
+#: lanes are trunk lanes between hubs, not last-mile delivery. Days (min, max) by country size;
+#: price = base + rate × chargeable kg (max of kg and 333 × m³), × the reefer premium when
+#: perishable. Every figure can be overridden in Django settings.
+DOMESTIC_DAYS_DEFAULT = (1, 3)
+DOMESTIC_DAYS_LARGE_COUNTRY = (2, 7)
+DOMESTIC_LARGE_COUNTRIES = frozenset({"RU", "CN", "KZ", "IN", "IR", "MN", "PK", "SA", "TR"})
+DOMESTIC_BASE_USD = Decimal("5.00")
+DOMESTIC_USD_PER_KG = Decimal("0.35")
+
+_ROUTE_QUOTE_FIELDS = {"origin": "origin_hub", "destination": "destination_country"}
+
+
+def _validation_failed(error: PlannerError, field_names: dict[str, str]) -> ValidationFailed:
+    field_name = field_names.get(error.field, error.field) or "non_field_errors"
+    return ValidationFailed(error.message, code=error.code, errors={field_name: [error.message]})
+
+
+def no_feasible_route(result: QuoteResult, *, destination_field: str = "destination") -> NoFeasibleRoute:
+    """The 422 for a result without a choice: ``errors`` maps each option to the constraints it failed."""
+    if not result.options:
+        reason = "; ".join(result.reasons) or "no route"
+        return NoFeasibleRoute(reason, errors={destination_field: [reason]})
+    errors = {
+        option.title: [f"{failure.code}: {failure.reason}" for failure in option.failures] for option in result.options
+    }
+    return NoFeasibleRoute(
+        "; ".join(result.reasons) or NoFeasibleRoute.default_detail,
+        errors=errors,
+        extra={
+            "failed_constraints": {option.title: list(option.failed_constraints) for option in result.options},
+        },
+    )
+
+
+def quote_plan(request: QuoteRequest, *, field_names: dict[str, str] | None = None) -> QuoteResult:
+    """Run the planner on the current network; a bad request becomes ``ValidationFailed`` (400)."""
+    try:
+        return plan(network_snapshot(), request, planner_settings(currencies=(request.currency,)))
+    except PlannerError as error:
+        raise _validation_failed(error, field_names or {}) from error
+
+
+def _domestic_quote(
+    *, origin: PlannerHub, request: QuoteRequest, settings_: PlannerSettings, shelf_life_days: int | None
+) -> RouteQuote:
+    load = profile_load(request, settings_)
+    large = origin.country in DOMESTIC_LARGE_COUNTRIES
+    days_min, days_max = getattr(
+        settings,
+        "FULFILMENT_DOMESTIC_DAYS_LARGE" if large else "FULFILMENT_DOMESTIC_DAYS",
+        DOMESTIC_DAYS_LARGE_COUNTRY if large else DOMESTIC_DAYS_DEFAULT,
+    )
+    if shelf_life_days is not None and days_max > shelf_life_days:
+        raise NoFeasibleRoute(
+            f"domestic road delivery takes up to {days_max} days, longer than the {shelf_life_days}-day shelf life",
+            errors={"domestic road": [f"shelf_life: up to {days_max} days against {shelf_life_days}"]},
+            extra={"failed_constraints": {"domestic road": ["shelf_life"]}},
+        )
+    base = Decimal(getattr(settings, "FULFILMENT_DOMESTIC_BASE_USD", DOMESTIC_BASE_USD))
+    per_kg = Decimal(getattr(settings, "FULFILMENT_DOMESTIC_USD_PER_KG", DOMESTIC_USD_PER_KG))
+    chargeable = load.chargeable_kg.to_integral_value(rounding=ROUND_CEILING)
+    cost = (base + per_kg * chargeable) * load.reefer_premium
+    reasons = [
+        f"the goods are already in {origin.country}: domestic road delivery from {origin.name}, "
+        f"{days_min}–{days_max} days, no border to cross",
+    ]
+    if load.needs_cold_chain:
+        reasons.append(f"refrigerated van (reefer premium ×{load.reefer_premium})")
+    return RouteQuote(
+        mode="road",
+        legs=[{"from": origin.code, "to": origin.country, "mode": "road", "transit_days": days_max}],
+        transit_days_min=days_min,
+        transit_days_max=days_max,
+        cost=money_round(Money(cost, "USD")),
+        reasons=reasons,
+        border_crossings=[],
+    )
+
+
+def route_quote(
+    *,
+    origin_hub: str,
+    destination_country: str,
+    weight_kg: Decimal,
+    volume_m3: Decimal,
+    declared_value: Money,
+    perishable: bool = False,
+    temperature_min_c: Any = None,
+    temperature_max_c: Any = None,
+    shelf_life_days: int | None = None,
+    preference: str = "cheapest",
+    ship_date: date | datetime | None = None,
+) -> RouteQuote:
+    """Price one parcel (a single piece) from a hub to a country with the planner's chosen route.
+
+    Raises ``NoFeasibleRoute`` (422; ``errors`` names each option's failed constraints) or
+    ``ValidationFailed`` (400; ``errors`` keyed by this function's argument names).
+    """
+    field_names = dict(_ROUTE_QUOTE_FIELDS)
+    request = QuoteRequest(
+        origin=str(origin_hub or "").strip().upper(),
+        destination=str(destination_country or "").strip().upper(),
+        weight_kg=weight_kg,
+        volume_m3=volume_m3 or Decimal(0),
+        declared_value=declared_value.amount,
+        currency=declared_value.currency.code,
+        perishable=bool(perishable),
+        temperature_min_c=None if temperature_min_c is None else float(temperature_min_c),
+        temperature_max_c=None if temperature_max_c is None else float(temperature_max_c),
+        shelf_life_days=shelf_life_days,
+        ship_date=ship_date,
+        preference=preference,
+        pieces=1,
+    )
+    network = network_snapshot()
+    settings_ = planner_settings(currencies=(request.currency,))
+    origin = network.hubs.get(request.origin)
+    if origin is not None and origin.country == request.destination:
+        try:
+            return _domestic_quote(origin=origin, request=request, settings_=settings_, shelf_life_days=shelf_life_days)
+        except PlannerError as error:
+            raise _validation_failed(error, field_names) from error
+    try:
+        result = plan(network, request, settings_)
+    except PlannerError as error:
+        raise _validation_failed(error, field_names) from error
+    if result.chosen is None:
+        raise no_feasible_route(result, destination_field="destination_country")
+    option = result.chosen.option
+    return RouteQuote(
+        mode=option.mode,
+        legs=[
+            {"from": leg.origin, "to": leg.destination, "mode": leg.mode, "transit_days": leg.transit_days}
+            for leg in option.legs
+        ],
+        transit_days_min=option.transit_days_min,
+        transit_days_max=option.transit_days_max,
+        cost=money_round(Money(option.cost, option.currency)),
+        reasons=list(result.chosen.reasons),
+        border_crossings=list(option.border_crossings),
+    )
+
+
+# --- Catalog estimates ------------------------------------------------------------------------
+
+
+def delivery_estimate_for(*, origin_hub_code: str, destination_country: str) -> DeliveryEstimate | None:
+    """The precomputed best delivery from a hub to a country, or None when none is known."""
+    return (
+        DeliveryEstimate.objects.select_related("origin_hub")
+        .filter(origin_hub__code=origin_hub_code.upper(), destination_country=destination_country.upper())
+        .first()
+    )
