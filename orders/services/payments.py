@@ -25,6 +25,7 @@ from orders.models import (
     ShipmentStatus,
 )
 from orders.payments import payment_provider_get
+from orders.payments.registry import PaymentProviderUnavailable
 from orders.services.events import order_event_record, order_transition, seller_order_transition
 from warehouses.services import outbound_shipment_release
 
@@ -97,7 +98,10 @@ def payment_confirm(*, payment: Payment, provider_reference: str, amount: Money,
 
 def order_pay_offline(*, order: Order, actor: Any = None) -> Order:
     """``POST /orders/{id}/pay/``: with the offline provider, pay as a successful card payment would."""
-    provider = payment_provider_get()
+    try:
+        provider = payment_provider_get()
+    except PaymentProviderUnavailable:
+        raise ManualPaymentNotAllowed() from None
     payment = Payment.objects.get(order=order)
     if not provider.allows_manual_confirmation or payment.provider != provider.name:
         raise ManualPaymentNotAllowed()

@@ -28,7 +28,7 @@ TASHKENT_ADDRESS = {
 }
 
 
-def variant_in_stock(*, seller: Any, warehouse: Any, quantity: int = 10, price: str = "100.00", **fields: Any) -> Any:
+def variant_in_stock(*, seller: Any, warehouse: Any, quantity: int = 40, price: str = "100.00", **fields: Any) -> Any:
     product = ProductFactory(seller=seller, **fields.pop("product_fields", {}))
     variant = VariantFactory(product=product, price=Money(Decimal(price), seller.currency), **fields)
     if quantity:
@@ -41,26 +41,26 @@ class Market:
     seller_a: Any
     seller_b: Any
     urumqi: Any
-    almaty: Any
+    lianyungang: Any
     a_urc: Any  # seller A's variant stocked in Urumqi
-    a_ala: Any  # seller A's variant stocked in Almaty
+    a_lyg: Any  # seller A's variant stocked in Lianyungang
     b_urc: Any
-    b_ala: Any
+    b_lyg: Any
 
 
 def market_build(*, owner_a: Any = None, owner_b: Any = None) -> Market:
-    """Two sellers (CNY and KZT prices), each with one variant in Urumqi and one in Almaty."""
+    """Two sellers (CNY and KZT prices), each with one variant in Urumqi and one in Lianyungang."""
     seller_a = SellerFactory(display_name="Yiwu Goods", country="CN", currency="CNY", owner=owner_a)
     seller_b = SellerFactory(display_name="Almaty Trade", country="KZ", currency="KZT", owner=owner_b)
     urumqi = WarehouseFactory(code="URC", country="CN")
-    almaty = WarehouseFactory(code="ALA", country="KZ")
+    lianyungang = WarehouseFactory(code="LYG", country="CN")
     return Market(
         seller_a=seller_a,
         seller_b=seller_b,
         urumqi=urumqi,
-        almaty=almaty,
+        lianyungang=lianyungang,
         a_urc=variant_in_stock(seller=seller_a, warehouse=urumqi, price="350.00"),
-        a_ala=variant_in_stock(seller=seller_a, warehouse=almaty, price="120.50"),
+        a_lyg=variant_in_stock(seller=seller_a, warehouse=lianyungang, price="120.50"),
         b_urc=variant_in_stock(seller=seller_b, warehouse=urumqi, price="15000.00"),
-        b_ala=variant_in_stock(seller=seller_b, warehouse=almaty, price="4999.99"),
+        b_lyg=variant_in_stock(seller=seller_b, warehouse=lianyungang, price="4999.99"),
     )

@@ -45,7 +45,7 @@ def test_add_change_remove(client_for, buyer, market) -> None:  # type: ignore[n
 
 def test_currency_from_query_overrides_preference(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
     client = client_for(buyer)
-    client.post("/api/v1/cart/items/", {"variant": market.b_ala.pk, "quantity": 3}, format="json")
+    client.post("/api/v1/cart/items/", {"variant": market.b_lyg.pk, "quantity": 3}, format="json")
     body = client.get("/api/v1/cart/?currency=UZS").data
     # 4999.99 KZT × 3 at 12650/505 UZS per KZT = 375741.82… UZS.
     assert body["subtotal"] == {"amount": "375741.82", "currency": "UZS"}
@@ -71,9 +71,9 @@ def test_inactive_variant_or_product_is_400(client_for, buyer, market) -> None: 
     client = client_for(buyer)
     market.a_urc.is_active = False
     market.a_urc.save()
-    market.b_ala.product.status = ProductStatus.DRAFT
-    market.b_ala.product.save()
-    for variant in (market.a_urc, market.b_ala):
+    market.b_lyg.product.status = ProductStatus.DRAFT
+    market.b_lyg.product.save()
+    for variant in (market.a_urc, market.b_lyg):
         response = client.post("/api/v1/cart/items/", {"variant": variant.pk, "quantity": 1}, format="json")
         assert response.status_code == 400
         assert response.data["code"] == "invalid_cart_item"
@@ -106,7 +106,7 @@ def test_quantity_limits(client_for, buyer, market, settings) -> None:  # type: 
 
 def test_livestream_line_keeps_its_stream(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
     response = client_for(buyer).post(
-        "/api/v1/cart/items/", {"variant": market.a_ala.pk, "quantity": 1, "livestream": 42}, format="json"
+        "/api/v1/cart/items/", {"variant": market.a_lyg.pk, "quantity": 1, "livestream": 42}, format="json"
     )
     assert response.status_code == 201
     (item,) = response.data["items"]
@@ -131,7 +131,7 @@ def test_session_cart_merges_into_the_users_cart_at_login(buyer, market) -> None
     cart_item_add(cart=mine, variant_id=market.a_urc.pk, quantity=2)
     anonymous = Cart.objects.create(session_key="anon-session-1")
     cart_item_add(cart=anonymous, variant_id=market.a_urc.pk, quantity=1)
-    cart_item_add(cart=anonymous, variant_id=market.b_ala.pk, quantity=4)
+    cart_item_add(cart=anonymous, variant_id=market.b_lyg.pk, quantity=4)
 
     request = RequestFactory().get("/")
     request.session = SessionStore()
@@ -139,5 +139,5 @@ def test_session_cart_merges_into_the_users_cart_at_login(buyer, market) -> None
     login(request, buyer, backend="django.contrib.auth.backends.ModelBackend")
 
     quantities = dict(CartItem.objects.filter(cart=mine).values_list("variant_id", "quantity"))
-    assert quantities == {market.a_urc.pk: 3, market.b_ala.pk: 4}
+    assert quantities == {market.a_urc.pk: 3, market.b_lyg.pk: 4}
     assert not Cart.objects.filter(pk=anonymous.pk).exists()
