@@ -1,0 +1,1 @@
+"""Catalog HTTP endpoints: the seller's catalog tools and the public browse API."""

@@ -1,0 +1,1 @@
+"""Catalog writes: products and variants, images, CSV imports, categories."""
