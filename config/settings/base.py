@@ -135,6 +135,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN_RATE", default="10/min"),
         "register": env("THROTTLE_REGISTER_RATE", default="20/hour"),
+        "fulfilment": env("THROTTLE_FULFILMENT_RATE", default="60/min"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
 }

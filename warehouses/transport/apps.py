@@ -7,3 +7,6 @@ class TransportConfig(AppConfig):
     name = "warehouses.transport"
     label = "transport"
     verbose_name = "Transport network"
+
+    def ready(self) -> None:
+        from warehouses.transport import receivers  # noqa: F401  (connects the signal receivers)

@@ -195,11 +195,15 @@ DOMESTIC_LARGE_COUNTRIES = frozenset({"RU", "CN", "KZ", "IN", "IR", "MN", "PK", 
 DOMESTIC_BASE_USD = Decimal("5.00")
 DOMESTIC_USD_PER_KG = Decimal("0.35")
 
-_ROUTE_QUOTE_FIELDS = {"origin": "origin_hub", "destination": "destination_country"}
+_ROUTE_QUOTE_FIELDS = {"origin": "origin_hub", "destination": "destination_country", "currency": "declared_value"}
+
+
+#: Planner fields that are not API fields: the currency is part of the declared value.
+_API_FIELDS = {"currency": "declared_value", "duties_estimate": "declared_value"}
 
 
 def _validation_failed(error: PlannerError, field_names: dict[str, str]) -> ValidationFailed:
-    field_name = field_names.get(error.field, error.field) or "non_field_errors"
+    field_name = field_names.get(error.field) or _API_FIELDS.get(error.field, error.field) or "non_field_errors"
     return ValidationFailed(error.message, code=error.code, errors={field_name: [error.message]})
 
 
@@ -339,3 +343,15 @@ def delivery_estimate_for(*, origin_hub_code: str, destination_country: str) -> 
         .filter(origin_hub__code=origin_hub_code.upper(), destination_country=destination_country.upper())
         .first()
     )
+
+
+# --- Network reads ----------------------------------------------------------------------------
+
+
+def hub_exists(code: str) -> bool:
+    return Hub.objects.filter(code=code).exists()
+
+
+def network_rows() -> tuple[list[Hub], list[Lane]]:
+    """Every hub and lane (closed ones too, with their status and advisory), for maps."""
+    return list(Hub.objects.all()), list(Lane.objects.select_related("origin", "destination"))

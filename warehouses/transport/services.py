@@ -6,16 +6,23 @@ transit countries, seasonal closures); the rows are written from the planner's o
 field, and ``selectors.planner_lane`` maps them back.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from core.exceptions import DomainError
+from core.money import Money
+from core.reference import COUNTRIES_BY_CODE
 from warehouses.fulfilment import Hub as PlannerHub
 from warehouses.fulfilment import Lane as PlannerLane
 from warehouses.fulfilment.network import MODE_ALIASES
 from warehouses.fulfilment.seed import load_overlay, load_seed_data, network_from_seed
-from warehouses.transport.models import Hub, Lane
+from warehouses.transport.models import DeliveryEstimate, Hub, HubKind, Lane
+from warehouses.transport.selectors import route_quote
 
 
 def _hub_fields(hub: PlannerHub, raw: dict[str, Any]) -> dict[str, Any]:
@@ -118,3 +125,75 @@ def _upsert(model: Any, row: Any, identity: dict[str, Any], fields: dict[str, An
         row.full_clean(exclude=["origin", "destination"] if model is Lane else None, validate_unique=False)
         row.save()
     return row
+
+
+# --- Delivery estimates for the catalog -------------------------------------------------------
+
+#: The reference parcel an estimate is priced for: 10 kg in 0.03 m³ (its volumetric weight,
+#: 9.99 kg, stays under the real weight, so the price per kg is the price of a real kilogram),
+#: declared at $200, not perishable, cheapest route, shipped today. A typical marketplace order.
+REFERENCE_PARCEL_KG = Decimal("10")
+REFERENCE_PARCEL_M3 = Decimal("0.03")
+REFERENCE_PARCEL_VALUE_USD = Decimal("200")
+
+
+def estimate_origin_hubs() -> list[Hub]:
+    """Hubs goods are shipped from: every hub with a warehouse, every origin hub and overseas warehouse city."""
+    has_warehouse = Q(warehouses__isnull=False) if _hub_has_warehouses() else Q(pk__in=[])
+    return list(
+        Hub.objects.filter(has_warehouse | Q(kind__in=[HubKind.ORIGIN_HUB, HubKind.OVERSEAS_WAREHOUSE]))
+        .distinct()
+        .order_by("code")
+    )
+
+
+def _hub_has_warehouses() -> bool:
+    return any(relation.name == "warehouses" for relation in Hub._meta.related_objects)
+
+
+def estimate_destination_countries() -> list[str]:
+    """SCO countries (members and partners) with at least one hub: the countries the platform delivers to."""
+    countries = Hub.objects.values_list("country", flat=True).distinct()
+    return sorted(code for code in countries if code in COUNTRIES_BY_CODE)
+
+
+def delivery_estimates_recompute(*, on: date | None = None) -> int:
+    """Recompute every (origin hub, destination country) estimate with the planner; returns rows kept.
+
+    Cheapest feasible route for the reference parcel above; pairs with no feasible route lose
+    their row. Idempotent: same network and day, same rows.
+    """
+    on = on or timezone.localdate()
+    now = timezone.now()
+    countries = estimate_destination_countries()
+    kept: set[tuple[int, str]] = set()
+    with transaction.atomic():
+        for hub in estimate_origin_hubs():
+            for country in countries:
+                try:
+                    quote = route_quote(
+                        origin_hub=hub.code,
+                        destination_country=country,
+                        weight_kg=REFERENCE_PARCEL_KG,
+                        volume_m3=REFERENCE_PARCEL_M3,
+                        declared_value=Money(REFERENCE_PARCEL_VALUE_USD, "USD"),
+                        ship_date=on,
+                    )
+                except DomainError:
+                    continue
+                DeliveryEstimate.objects.update_or_create(
+                    origin_hub=hub,
+                    destination_country=country,
+                    defaults={
+                        "days_min": quote.transit_days_min,
+                        "days_max": quote.transit_days_max,
+                        "mode": quote.mode,
+                        "usd_per_kg": (quote.cost.amount / REFERENCE_PARCEL_KG).quantize(Decimal("0.0001")),
+                        "computed_at": now,
+                    },
+                )
+                kept.add((hub.pk, country))
+        for estimate in DeliveryEstimate.objects.all().only("id", "origin_hub_id", "destination_country"):
+            if (estimate.origin_hub_id, estimate.destination_country) not in kept:
+                estimate.delete()
+    return len(kept)
