@@ -58,7 +58,7 @@ def _write_order(*, user: Any, quote: Quote, placed_at: Any) -> Order:
         settings.ORDER_LIVESTREAM_RESERVATION_MINUTES if quote.is_livestream else settings.ORDER_RESERVATION_MINUTES
     )
     order = Order.objects.create(
-        number=f"TMP-{uuid4().hex}",
+        number=f"TMP-{uuid4().hex[:24]}",
         buyer=user,
         currency=quote.currency,
         preference=quote.preference,
