@@ -182,6 +182,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "orders.tasks.orders_expire_task",
         "schedule": timedelta(minutes=1),
     },
+    "consolidate-departures": {
+        "task": "warehouses.transport.tasks.consolidate_departures_task",
+        "schedule": timedelta(minutes=15),
+    },
+    # Seasonal closures and effective dates depend on the day, so estimates are refreshed daily too.
+    "recompute-delivery-estimates": {
+        "task": "warehouses.transport.tasks.delivery_estimates_recompute_task",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 # --- Stripe: unset → the offline payment provider (the embedded default).

@@ -31,7 +31,20 @@ def parse_border_crossings(text: str | None) -> tuple[str, ...]:
     """Split a seed border text into crossings; "(already transshipped...)" and "none" mean none."""
     if not text or text.startswith("(") or text.lower().startswith("none"):
         return ()
-    return tuple(part.strip() for part in _CROSSING_SEPARATOR.split(text) if part.strip())
+    # Separators inside parentheses ("Korday - Ak-Zhol (KZ-KG, EAEU internal)") are not splits.
+    parts, start, depth = [], 0, 0
+    for position, character in enumerate(text):
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and character in ";,":
+            separator = _CROSSING_SEPARATOR.match(text, position)
+            if separator:
+                parts.append(text[start:position])
+                start = separator.end()
+    parts.append(text[start:])
+    return tuple(part.strip() for part in parts if part.strip())
 
 
 def _parse_time(value: str) -> time:

@@ -192,8 +192,8 @@ class RouteQuote:
 DOMESTIC_DAYS_DEFAULT = (1, 3)
 DOMESTIC_DAYS_LARGE_COUNTRY = (2, 7)
 DOMESTIC_LARGE_COUNTRIES = frozenset({"RU", "CN", "KZ", "IN", "IR", "MN", "PK", "SA", "TR"})
-DOMESTIC_BASE_USD = Decimal("5.00")
-DOMESTIC_USD_PER_KG = Decimal("0.35")
+DOMESTIC_BASE_USD = Decimal("3.00")
+DOMESTIC_USD_PER_KG = Decimal("0.25")
 
 _ROUTE_QUOTE_FIELDS = {"origin": "origin_hub", "destination": "destination_country", "currency": "declared_value"}
 

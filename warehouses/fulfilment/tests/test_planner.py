@@ -502,6 +502,8 @@ def test_seed_network_is_complete() -> None:
     [
         ("Irkeshtam (CN-KG), Dostuk/Dustlik (KG-UZ)", ("Irkeshtam (CN-KG)", "Dostuk/Dustlik (KG-UZ)")),
         ("Khorgos-Altynkol; Saryagash", ("Khorgos-Altynkol", "Saryagash")),
+        ("Korday - Ak-Zhol (KZ-KG, EAEU internal)", ("Korday - Ak-Zhol (KZ-KG, EAEU internal)",)),
+        ("Irkeshtam (CN-KG, by road); KG-UZ", ("Irkeshtam (CN-KG, by road)", "KG-UZ")),
         ("(already transshipped at Khorgos Gateway)", ()),
         ("none (domestic)", ()),
         (None, ()),
