@@ -93,6 +93,7 @@ class CartItemDetailView(APIView):
         cart_item_update(item=item, quantity=payload.validated_data["quantity"])
         return _cart_response(request)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, item_id: int) -> Response:
         item = selectors.cart_item_get(cart=cart_get_or_create(user=request.user), item_id=item_id)
         cart_item_remove(item=item)
@@ -130,7 +131,7 @@ class CheckoutQuoteView(APIView):
 class OrderListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="orders_list", responses={200: dict})
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.order_list_for_buyer(user=request.user), request, view=self)

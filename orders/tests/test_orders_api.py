@@ -195,3 +195,15 @@ def test_offline_pay_refused_when_another_provider_is_configured(client_for, buy
     assert response.status_code == 409
     assert response.data["code"] == "manual_payment_not_allowed"
     assert Order.objects.get(pk=order_id).status == "pending_payment"
+
+
+def test_livestream_orders_hold_stock_for_less_time(client_for, make_user, market) -> None:  # type: ignore[no-untyped-def]
+    buyer = make_user(email="viewer@example.com")  # no language set: emails in English
+    cart = cart_get_or_create(user=buyer)
+    cart_item_add(cart=cart, variant_id=market.a_lyg.pk, quantity=1, livestream_id=7)
+    response = place(client_for(buyer))
+    assert response.status_code == 201, response.data
+    order = Order.objects.get(pk=response.data["id"])
+    assert order.is_livestream
+    assert order.reserved_until - order.placed_at == timedelta(minutes=10)
+    assert response.data["items"][0]["livestream"] == 7
