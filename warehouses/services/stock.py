@@ -6,6 +6,7 @@ change with conditional ``UPDATE``s checked by row count, and the database's che
 are the last line against negative stock.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import reduce
 from operator import or_
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict, ValidationFailed
 from warehouses.exceptions import InsufficientStock
-from warehouses.models import LedgerKind, Stock, StockLedgerEntry, Warehouse
+from warehouses.models import LedgerKind, Stock, StockLedgerEntry
 from warehouses.reservations import (
     Allocation,
     ReservationLine,
@@ -83,29 +84,35 @@ def stock_reserve(
     demand = merge_lines(lines)
     chosen_strategy = strategy_get(strategy)
     destination_country = (destination_country or "").upper()
-    warehouses = {
-        row["id"]: row for row in Warehouse.objects.filter(is_active=True).values("id", "code", "country", "hub_id")
-    }
-    rows = Stock.objects.filter(variant_id__in=demand, warehouse_id__in=warehouses).order_by("pk")
-    if not dry_run:
-        rows = rows.select_for_update()
-    stocks = list(rows)
-    hub_ids = {warehouses[stock.warehouse_id]["hub_id"] for stock in stocks}
-    days = dict(
-        DeliveryEstimate.objects.filter(origin_hub_id__in=hub_ids, destination_country=destination_country).values_list(
-            "origin_hub_id", "days_max"
-        )
+    # One query: the candidate rows with their warehouse; only the stock rows are locked (OF self).
+    rows = (
+        Stock.objects.filter(variant_id__in=demand, warehouse__is_active=True)
+        .select_related("warehouse")
+        .only("id", "variant_id", "on_hand", "reserved", "warehouse__code", "warehouse__country", "warehouse__hub_id")
+        .order_by("pk")
     )
+    if not dry_run:
+        rows = rows.select_for_update(of=("self",))
+    stocks = list(rows)
+    days: dict[int, int] = {}
+    per_variant = Counter(stock.variant_id for stock in stocks if stock.available > 0)
+    if any(count > 1 for count in per_variant.values()):  # a choice to make: route speeds break ties
+        days = dict(
+            DeliveryEstimate.objects.filter(
+                origin_hub_id__in={stock.warehouse.hub_id for stock in stocks},
+                destination_country=destination_country,
+            ).values_list("origin_hub_id", "days_max")
+        )
     options = [
         StockOption(
             stock_id=stock.pk,
             variant_id=stock.variant_id,
             warehouse_id=stock.warehouse_id,
-            warehouse_code=warehouses[stock.warehouse_id]["code"],
-            warehouse_country=warehouses[stock.warehouse_id]["country"],
-            hub_id=warehouses[stock.warehouse_id]["hub_id"],
+            warehouse_code=stock.warehouse.code,
+            warehouse_country=stock.warehouse.country,
+            hub_id=stock.warehouse.hub_id,
             available=stock.available,
-            days_max=days.get(warehouses[stock.warehouse_id]["hub_id"]),
+            days_max=days.get(stock.warehouse.hub_id),
         )
         for stock in stocks
     ]
