@@ -1,8 +1,6 @@
 """Catalog reads on behalf of someone: a seller sees only their own things, buyers only active goods."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.fields import TextField
-from django.db.models.functions import Cast
 
 from core.exceptions import NotFound
 from marketplace.models import CatalogImport, Category, Product, ProductImage, ProductStatus, ProductVariant
@@ -39,7 +37,7 @@ def product_list_for_seller(
     if q:
         q = q.strip()
         sku_match = ProductVariant.objects.filter(product=OuterRef("pk"), sku__istartswith=q)
-        queryset = queryset.filter(Q(title__icontains=q) | Q(external_ref__iexact=q) | Exists(sku_match))
+        queryset = queryset.filter(Q(search_text__contains=q.lower()) | Q(external_ref__iexact=q) | Exists(sku_match))
     if status:
         queryset = queryset.filter(status=status)
     if category:
@@ -89,9 +87,8 @@ def product_list_public(
     queryset = Product.objects.filter(status=ProductStatus.ACTIVE).select_related("seller", "category")
     if q:
         q = q.strip()
-        queryset = queryset.annotate(translations_text=Cast("translations", TextField())).filter(
-            Q(title__icontains=q)
-            | Q(translations_text__icontains=q)
+        queryset = queryset.filter(
+            Q(search_text__contains=q.lower())
             | Exists(ProductVariant.objects.filter(product=OuterRef("pk"), sku__iexact=q, is_active=True))
         )
     if category:

@@ -7,6 +7,7 @@ migration, and the fallback rule lives in one function (``marketplace.i18n``). `
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -37,6 +38,14 @@ class Category(models.Model):
         return self.name
 
 
+def product_search_text(title: str, translations: dict[str, Any] | None) -> str:
+    """The words a buyer may search a product by, in every language it has."""
+    titles = [title] + [
+        str(fields.get("title", "")) for fields in (translations or {}).values() if isinstance(fields, dict)
+    ]
+    return " | ".join(text for text in titles if text).lower()
+
+
 class ProductStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ACTIVE = "active", "Active"
@@ -62,6 +71,9 @@ class Product(models.Model):
     shelf_life_days = models.PositiveIntegerField(null=True, blank=True)
     # The seller's own grouping key from CSV imports (``product_ref``); unique per seller when set.
     external_ref = models.CharField(max_length=100, blank=True)
+    # Lower-cased title in every language, kept by ``save`` and the importer: one plain column
+    # that finds "чайник" on SQLite and PostgreSQL alike (the full-text search comes later).
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +111,13 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = product_search_text(self.title, self.translations)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     @property
     def needs_cold_chain(self) -> bool:

@@ -29,6 +29,7 @@ from core.money import MoneyError, parse_money
 from marketplace import validation
 from marketplace.exceptions import ImportFileInvalid, ImportFileTooLarge
 from marketplace.models import LANGUAGES, CatalogImport, Category, ImportStatus, Product, ProductStatus, ProductVariant
+from marketplace.models.catalog import product_search_text
 from sellers.models import Seller
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def import_header_probe(fp: IO[bytes]) -> list[str]:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # The probe may cut a multi-byte character at its end; only earlier bytes matter here.
-        if error.start < len(head) - 4:
+        if len(head) < HEADER_PROBE_BYTES or error.start < len(head) - 4:
             raise ImportFileInvalid(
                 "The file is not UTF-8.", errors={"file": ["Save the CSV as UTF-8 (with or without BOM)."]}
             ) from None
@@ -459,7 +460,13 @@ def _run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
     now = timezone.now()
     # Products: create the new ones (their ids are needed by the variants), update the changed.
     new_products = {
-        key: Product(seller=seller, created_at=now, updated_at=now, **state)
+        key: Product(
+            seller=seller,
+            created_at=now,
+            updated_at=now,
+            search_text=product_search_text(state["title"], state["translations"]),
+            **state,
+        )
         for key, state in product_states.items()
         if not isinstance(key, int) and key in applied_in_batch
     }
@@ -471,9 +478,10 @@ def _run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
             for name, value in state.items():
                 setattr(product, name, value)
             product.updated_at = now
+            product.search_text = product_search_text(product.title, product.translations)
             changed_products.append(product)
     if changed_products:
-        Product.objects.bulk_update(changed_products, [*PRODUCT_STATE_FIELDS, "updated_at"])
+        Product.objects.bulk_update(changed_products, [*PRODUCT_STATE_FIELDS, "search_text", "updated_at"])
 
     new_variants, changed_variants = [], []
     for row, (existing_variant, variant_changed, product_changed) in row_outcomes:
