@@ -106,6 +106,7 @@ class OutboundLine(models.Model):
 
 
 class ShipmentEventCode(models.TextChoices):
+    CONSOLIDATED = "consolidated", "Booked on a departure"
     DISPATCHED = "dispatched", "Dispatched"
     DEPARTED = "departed", "Departed the hub"
     BORDER_CROSSING = "border_crossing", "Crossed a border"
