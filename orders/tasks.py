@@ -31,3 +31,17 @@ def refund_process_task(refund_id: int) -> str:
     if refund is None:
         return "missing"
     return refund_process(refund=refund).status
+
+
+@shared_task(
+    name="orders.tasks.order_shipment_sync_task", autoretry_for=(Exception,), retry_backoff=True, max_retries=10
+)
+def order_shipment_sync_task(outbound_shipment_id: int) -> bool:
+    """Follow a warehouse shipment's current status (the retry path of the signal receiver)."""
+    from orders.services import order_shipment_status_apply
+    from warehouses.models import OutboundShipment
+
+    status = OutboundShipment.objects.filter(pk=outbound_shipment_id).values_list("status", flat=True).first()
+    if status is None:
+        return False
+    return order_shipment_status_apply(outbound_shipment_id=outbound_shipment_id, new_status=status)

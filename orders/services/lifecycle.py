@@ -20,7 +20,7 @@ from orders.models import (
 )
 from orders.services.events import order_event_record, order_transition
 from orders.services.payments import refund_request
-from warehouses.models import OutboundStatus
+from warehouses.models import OutboundShipment, OutboundStatus
 from warehouses.services import outbound_shipment_cancel
 
 CANCELLABLE = (
@@ -187,6 +187,11 @@ def order_shipment_status_apply(*, outbound_shipment_id: int, new_status: str, e
     if link is None:
         return False
     order = Order.objects.select_for_update().get(pk=link.order_id)
+    # The warehouse's current status wins over the one in the notification, so a late or
+    # repeated notification can never move a parcel backwards.
+    current = OutboundShipment.objects.filter(pk=outbound_shipment_id).values_list("status", flat=True).first()
+    new_status = current or new_status
+    link.refresh_from_db(fields=["status"])
     updated = (
         OrderShipment.objects.filter(pk=link.pk)
         .exclude(status=new_status)
