@@ -240,7 +240,9 @@ def test_a_redelivered_task_does_nothing(cast, client_for, django_capture_on_com
 
 
 def test_a_file_that_turns_out_not_utf8_fails_cleanly(cast, client_for, django_capture_on_commit_callbacks) -> None:
-    good = _csv([_row()])
+    # Past the first 64 KiB (the part checked at upload), so the job itself meets the bad byte.
+    good = _csv([_row(sku=f"SKU-{n}", product_ref="") for n in range(700)])
+    assert len(good) > 64 * 1024
     data = good + "BAD-1,,Caf\xe9,,,,,,,,,,,,,,draft\n".encode("latin-1")
     result = _import(client_for(cast.owner_a), data, django_capture_on_commit_callbacks)
     assert result["status"] == "failed" and "UTF-8" in result["failure_reason"]
