@@ -3,8 +3,8 @@
 Stock goes in through ``stock_receive`` (reference ``DEMO-SEED``), so the ledger adds up; a row
 already seeded is left alone, so running the step twice changes nothing. Placement follows the
 goods' origin: Chinese goods at Lianyungang, Almaty and Moscow, Uzbek goods at Tashkent and
-Urumqi, and so on, so a buyer in Kazakhstan ordering from a Chinese and an Uzbek seller gets
-two shipments from two warehouses.
+Urumqi, perishables only where there is cold storage, and so on, so a buyer in Kazakhstan
+ordering from a Chinese and an Uzbek seller gets two shipments from two warehouses.
 """
 
 import zlib
@@ -47,6 +47,16 @@ PLACEMENT = {
     "BY": ["MSQ", "MOW"],
 }
 DEFAULT_PLACEMENT = ["ALA", "MOW"]
+# Perishables only where there is cold storage: Chinese and Uzbek fruit through Horgos (the
+# green channel), and the overseas warehouses with cold rooms.
+PERISHABLE_PLACEMENT = {
+    "CN": ["HRG", "ALA", "MOW"],
+    "UZ": ["TAS", "HRG"],
+    "KG": ["ALA", "TAS"],
+    "KZ": ["ALA", "MOW"],
+    "RU": ["MOW", "ALA"],
+    "BY": ["MOW", "ALA"],
+}
 
 
 def _quantity(sku: str, code: str) -> int:
@@ -104,7 +114,8 @@ def _stock(warehouses: dict[str, Warehouse], log: Callable[[str], None]) -> None
     received = 0
     for variant in variants.order_by("pk"):
         origin = variant.product.origin_country or variant.seller.country
-        for code in PLACEMENT.get(origin, DEFAULT_PLACEMENT):
+        placement = PERISHABLE_PLACEMENT if variant.product.perishable else PLACEMENT
+        for code in placement.get(origin, DEFAULT_PLACEMENT):
             warehouse = warehouses[code]
             if (variant.pk, warehouse.pk) in seeded:
                 continue

@@ -16,6 +16,7 @@ def test_seed_is_complete_and_idempotent() -> None:
     uzbek = VariantFactory(
         product=ProductFactory(seller=SellerFactory(country="UZ", currency="UZS"), origin_country="UZ")
     )
+    fruit = VariantFactory(product=ProductFactory(seller=uzbek.seller, origin_country="UZ", perishable=True))
     lines: list[str] = []
     seed_warehouses.run(log=lines.append)
 
@@ -29,6 +30,7 @@ def test_seed_is_complete_and_idempotent() -> None:
     assert almaty_staff.is_staff and almaty_staff.groups.filter(name="Warehouse staff").exists()
     assert set(Stock.objects.filter(variant=chinese).values_list("warehouse__code", flat=True)) == {"LYG", "ALA", "MOW"}
     assert set(Stock.objects.filter(variant=uzbek).values_list("warehouse__code", flat=True)) == {"TAS", "URC"}
+    assert all(stock.warehouse.cold_storage for stock in Stock.objects.filter(variant=fruit))
 
     counts = (Warehouse.objects.count(), Stock.objects.count(), StockLedgerEntry.objects.count())
     on_hand = sorted(Stock.objects.values_list("pk", "on_hand"))
