@@ -7,9 +7,9 @@ Run every 15 minutes by ``warehouses.transport.tasks.consolidate_departures_task
    guess that the scale later contradicts, and packed goods are the ones that can be loaded.
    Shipments to the country of their own hub go by a domestic courier and are left alone, as
    are shipments no lane can carry (reported in ``ConsolidationOutcome.unroutable``).
-2. **Which lane.** The first leg of the shipment's route in its mode (``shipment.mode``, from the
-   order's quote): a direct lane from the hub to a hub in the destination country in that mode,
-   else the first leg of the planner's route in that mode (or of its chosen route).
+2. **Which lane.** The first leg of the planner's best feasible route from the hub to the
+   destination country in the shipment's mode (``shipment.mode``, from the order's quote), or of
+   its best feasible route when that mode has none today (a seasonal closure, a closed lane).
 3. **Which departure.** The planner's ``plan_lane_consolidation``: the first departure whose cut-off
    (in the origin hub's time zone) is still ahead of *now*. A ``Departure`` row is found or created
    per (lane, departure time); it leaves ``DEPARTURE_AFTER_CUTOFF`` after its cut-off.
@@ -96,40 +96,39 @@ class _Route:
     later_legs_days: int
 
 
-def _route_for(shipment: OutboundShipment, lanes: dict[tuple[str, str, str], Lane], network: Network) -> _Route | None:
+def _route_for(
+    shipment: OutboundShipment,
+    lanes: dict[tuple[str, str, str], Lane],
+    network: Network,
+    now: datetime,
+    cache: dict[tuple[str, str, str], _Route | None],
+) -> _Route | None:
+    """First lane of the planner's best route in the shipment's mode (its chosen route if that mode has none)."""
     hub = shipment.warehouse.hub
     mode = shipment.mode or ""
-    direct = [
-        lane
-        for (origin, _, lane_mode), lane in lanes.items()
-        if origin == hub.code and lane.destination.country == shipment.country and (not mode or lane_mode == mode)
-    ]
-    if direct:
-        return _Route(min(direct, key=lambda lane: (lane.transit_days_p90, lane.pk)), 0)
+    key = (hub.code, shipment.country, mode)
+    if key in cache:
+        return cache[key]
+    settings_ = planner_settings()
+    route: _Route | None = None
     try:
         result = plan(
             network,
-            QuoteRequest(
-                origin=hub.code,
-                destination=shipment.country,
-                weight_kg=Decimal(shipment.weight_kg or 0) or Decimal(1),
-                volume_m3=shipment_volume_m3(shipment),
-            ),
-            planner_settings(),
+            QuoteRequest(origin=hub.code, destination=shipment.country, weight_kg=Decimal(1), ship_date=now),
+            settings_,
         )
     except PlannerError:
-        return None
-    options = [option for option in result.options if option.mode == mode] or (
-        [result.chosen.option] if result.chosen else []
-    )
-    if not options:
-        return None
-    legs = options[0].legs
-    lane = lanes.get((legs[0].origin, legs[0].destination, legs[0].mode))
-    if lane is None:
-        return None
-    connection = planner_settings().connection_days
-    return _Route(lane, sum(leg.transit_days + connection for leg in legs[1:]))
+        result = None
+    if result is not None:
+        feasible = [option for option in result.options if option.feasible]
+        options = [option for option in feasible if option.mode == mode] or feasible
+        if options:
+            legs = options[0].legs
+            lane = lanes.get((legs[0].origin, legs[0].destination, legs[0].mode))
+            if lane is not None:
+                route = _Route(lane, sum(leg.transit_days + settings_.connection_days for leg in legs[1:]))
+    cache[key] = route
+    return route
 
 
 def _waiting_shipments() -> list[OutboundShipment]:
@@ -167,10 +166,11 @@ def departures_consolidate(*, now: datetime | None = None) -> ConsolidationOutco
         for lane in Lane.objects.exclude(status=LaneStatus.CLOSED).select_related("origin", "destination")
     }
     by_lane: dict[int, list[tuple[OutboundShipment, _Route]]] = {}
+    routes: dict[tuple[str, str, str], _Route | None] = {}
     for shipment in shipments:
         if shipment.country == shipment.warehouse.hub.country:
             continue  # domestic courier, no departure
-        route = _route_for(shipment, lanes, network)
+        route = _route_for(shipment, lanes, network, now, routes)
         if route is None:
             outcome.unroutable.append(shipment.pk)
             continue

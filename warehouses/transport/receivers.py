@@ -20,8 +20,15 @@ def _queue_recompute() -> None:
 
 
 def _already_queued() -> bool:
-    # Django keeps (savepoint ids, callback, robust) tuples for the open transaction.
-    return any(entry[1] is _queue_recompute for entry in getattr(connection, "run_on_commit", ()))
+    """Queued in this same atomic block? Django keeps (savepoint ids, callback, robust) per callback.
+
+    Comparing the savepoint ids (rather than any pending callback) keeps the check right when an
+    inner block rolls back, which discards the callbacks it registered.
+    """
+    current = set(connection.savepoint_ids)
+    return any(
+        entry[1] is _queue_recompute and set(entry[0]) == current for entry in getattr(connection, "run_on_commit", ())
+    )
 
 
 @receiver(post_save, sender=Hub, dispatch_uid="transport.hub_saved")

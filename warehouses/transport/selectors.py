@@ -288,6 +288,41 @@ def route_quote(
     Raises ``NoFeasibleRoute`` (422; ``errors`` names each option's failed constraints) or
     ``ValidationFailed`` (400; ``errors`` keyed by this function's argument names).
     """
+    currency = declared_value.currency.code
+    return route_quote_on(
+        network_snapshot(),
+        planner_settings(currencies=(currency,)),
+        origin_hub=origin_hub,
+        destination_country=destination_country,
+        weight_kg=weight_kg,
+        volume_m3=volume_m3,
+        declared_value=declared_value,
+        perishable=perishable,
+        temperature_min_c=temperature_min_c,
+        temperature_max_c=temperature_max_c,
+        shelf_life_days=shelf_life_days,
+        preference=preference,
+        ship_date=ship_date,
+    )
+
+
+def route_quote_on(
+    network: Network,
+    settings_: PlannerSettings,
+    *,
+    origin_hub: str,
+    destination_country: str,
+    weight_kg: Decimal,
+    volume_m3: Decimal,
+    declared_value: Money,
+    perishable: bool = False,
+    temperature_min_c: Any = None,
+    temperature_max_c: Any = None,
+    shelf_life_days: int | None = None,
+    preference: str = "cheapest",
+    ship_date: date | datetime | None = None,
+) -> RouteQuote:
+    """``route_quote`` on a given network and settings (for batch callers that reuse one snapshot)."""
     field_names = dict(_ROUTE_QUOTE_FIELDS)
     request = QuoteRequest(
         origin=str(origin_hub or "").strip().upper(),
@@ -304,8 +339,6 @@ def route_quote(
         preference=preference,
         pieces=1,
     )
-    network = network_snapshot()
-    settings_ = planner_settings(currencies=(request.currency,))
     origin = network.hubs.get(request.origin)
     if origin is not None and origin.country == request.destination:
         try:

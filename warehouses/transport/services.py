@@ -22,7 +22,7 @@ from warehouses.fulfilment import Lane as PlannerLane
 from warehouses.fulfilment.network import MODE_ALIASES
 from warehouses.fulfilment.seed import load_overlay, load_seed_data, network_from_seed
 from warehouses.transport.models import DeliveryEstimate, Hub, HubKind, Lane
-from warehouses.transport.selectors import route_quote
+from warehouses.transport.selectors import network_snapshot, planner_settings, route_quote_on
 
 
 def _hub_fields(hub: PlannerHub, raw: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +153,7 @@ def _hub_has_warehouses() -> bool:
 
 def estimate_destination_countries() -> list[str]:
     """SCO countries (members and partners) with at least one hub: the countries the platform delivers to."""
-    countries = Hub.objects.values_list("country", flat=True).distinct()
+    countries = Hub.objects.order_by("country").values_list("country", flat=True).distinct()
     return sorted(code for code in countries if code in COUNTRIES_BY_CODE)
 
 
@@ -167,11 +167,14 @@ def delivery_estimates_recompute(*, on: date | None = None) -> int:
     now = timezone.now()
     countries = estimate_destination_countries()
     kept: set[tuple[int, str]] = set()
+    network, settings_ = network_snapshot(), planner_settings()
     with transaction.atomic():
         for hub in estimate_origin_hubs():
             for country in countries:
                 try:
-                    quote = route_quote(
+                    quote = route_quote_on(
+                        network,
+                        settings_,
                         origin_hub=hub.code,
                         destination_country=country,
                         weight_kg=REFERENCE_PARCEL_KG,

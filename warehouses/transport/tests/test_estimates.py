@@ -1,0 +1,84 @@
+"""Catalog delivery estimates: computed with the planner, recomputed after commit when the network changes."""
+
+from datetime import date
+
+from django.db import transaction
+
+from warehouses.tests.factories import WarehouseFactory
+from warehouses.transport.models import DeliveryEstimate, Hub, HubKind, Lane
+from warehouses.transport.selectors import delivery_estimate_for
+from warehouses.transport.services import delivery_estimates_recompute
+
+MONDAY = date(2026, 3, 2)
+
+
+def estimate(origin: str, country: str) -> DeliveryEstimate | None:
+    return delivery_estimate_for(origin_hub_code=origin, destination_country=country)
+
+
+def test_recompute_fills_every_origin_and_served_country(seeded: tuple[int, int]) -> None:
+    kept = delivery_estimates_recompute(on=MONDAY)
+
+    assert kept == DeliveryEstimate.objects.count() > 0
+    xian = estimate("XIY", "UZ")
+    assert xian is not None
+    assert (xian.mode, xian.days_min, xian.days_max) == ("rail_road", 7, 14)
+    assert xian.usd_per_kg > 0
+    almaty = estimate("ALA", "KZ")  # the Almaty warehouse delivering in Kazakhstan: domestic road
+    assert almaty is not None and (almaty.mode, almaty.days_max) == ("road", 7)
+    origins = set(DeliveryEstimate.objects.values_list("origin_hub__kind", flat=True))
+    assert origins <= {HubKind.ORIGIN_HUB, HubKind.OVERSEAS_WAREHOUSE}
+    assert estimate("KGW", "KZ") is None  # a dry port with no warehouse ships nothing to buyers
+    assert not DeliveryEstimate.objects.filter(destination_country="TM").exists()  # transit only, not served
+
+
+def test_a_hub_with_a_warehouse_gets_estimates(seeded: tuple[int, int]) -> None:
+    WarehouseFactory(code="KGW1", country="KZ", hub=Hub.objects.get(code="KGW"))
+
+    delivery_estimates_recompute(on=MONDAY)
+
+    assert estimate("KGW", "UZ") is not None
+
+
+def test_recompute_is_idempotent(seeded: tuple[int, int]) -> None:
+    delivery_estimates_recompute(on=MONDAY)
+    first = list(DeliveryEstimate.objects.order_by("pk").values("pk", "days_min", "days_max", "mode", "usd_per_kg"))
+
+    delivery_estimates_recompute(on=MONDAY)
+
+    assert (
+        list(DeliveryEstimate.objects.order_by("pk").values("pk", "days_min", "days_max", "mode", "usd_per_kg"))
+        == first
+    )
+
+
+def test_a_lane_change_recomputes_estimates_after_commit(
+    seeded: tuple[int, int], django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    delivery_estimates_recompute()
+    assert estimate("XIY", "UZ").mode == "rail_road"  # type: ignore[union-attr]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        lane = Lane.objects.get(origin__code="XIY", destination__code="TAS", mode="rail_road")
+        lane.status = "closed"
+        lane.save()
+        other = Lane.objects.get(origin__code="XIY", destination__code="ALA", mode="rail")
+        other.advisory = "Khorgos congestion"
+        other.save()
+
+    assert len(callbacks) == 1  # one recomputation per transaction, not one per row
+    changed = estimate("XIY", "UZ")
+    assert changed is not None and changed.mode == "rail"
+
+
+def test_a_rolled_back_change_queues_nothing(seeded: tuple[int, int], django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                Lane.objects.get(origin__code="XIY", destination__code="TAS", mode="rail").delete()
+                raise RuntimeError("abort")
+        except RuntimeError:
+            pass
+
+    assert callbacks == []
+    assert DeliveryEstimate.objects.count() == 0
