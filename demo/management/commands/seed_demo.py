@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 STEPS = [
     "demo.seed_accounts",
     "demo.seed_network",
+    "demo.seed_catalog",
     "demo.seed_warehouses",
 ]
 
