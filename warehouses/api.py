@@ -104,6 +104,20 @@ class SellerInboundDetailView(APIView):
         return Response(InboundShipmentSerializer(shipment).data)
 
 
+class SellerInboundInTransitView(APIView):
+    """The seller reports the goods handed to the carrier: announced → in_transit."""
+
+    permission_classes = [IsSellerMember]
+
+    @extend_schema(request=None, responses=InboundShipmentSerializer)
+    def post(self, request: Request, shipment_id: int) -> Response:
+        seller = seller_for_user(user=request.user)
+        shipment = selectors.inbound_get_for_seller(seller=seller, shipment_id=shipment_id)
+        services.inbound_shipment_mark_in_transit(shipment=shipment, actor=request.user)
+        shipment = selectors.inbound_get_for_seller(seller=seller, shipment_id=shipment_id)
+        return Response(InboundShipmentSerializer(shipment).data)
+
+
 def _staff_warehouse(request: Request) -> Warehouse | None:
     """The ``?warehouse=CODE`` filter: 400 for an unknown code, 403 for a warehouse the caller does not work at."""
     code = request.query_params.get("warehouse")

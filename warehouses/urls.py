@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         api.SellerInboundDetailView.as_view(),
         name="seller-inbound-detail",
     ),
+    path(
+        "seller/inbound-shipments/<int:shipment_id>/in-transit/",
+        api.SellerInboundInTransitView.as_view(),
+        name="seller-inbound-in-transit",
+    ),
     path("warehouse/stock/", api.StaffStockView.as_view(), name="staff-stock"),
     path("warehouse/inbound-shipments/", api.StaffInboundListView.as_view(), name="staff-inbound-list"),
     path(

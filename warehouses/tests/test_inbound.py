@@ -152,3 +152,21 @@ def test_sellers_see_only_their_own_inbound_shipments(setup, make_user, client_f
     from rest_framework.test import APIClient
 
     assert APIClient().get("/api/v1/seller/stock/").status_code == 401
+
+
+def test_seller_marks_goods_in_transit_once(setup) -> None:
+    shipment = announce(setup["seller_client"], [{"sku": "KETTLE-1", "quantity": 4}])
+    url = f"/api/v1/seller/inbound-shipments/{shipment['id']}/in-transit/"
+    first = setup["seller_client"].post(url)
+    assert first.status_code == 200 and first.json()["status"] == "in_transit"
+    again = setup["seller_client"].post(url)
+    assert again.status_code == 409 and again.json()["current_status"] == "in_transit"
+    # Still incoming, and staff can receive it.
+    stock = setup["seller_client"].get("/api/v1/seller/stock/").json()["results"]
+    assert [(row["sku"], row["incoming"]) for row in stock] == [("KETTLE-1", 4)]
+    received = setup["staff_client"].post(
+        f"/api/v1/warehouse/inbound-shipments/{shipment['id']}/receive/",
+        {"lines": [{"sku": "KETTLE-1", "quantity_received": 4}]},
+        format="json",
+    )
+    assert received.json()["status"] == "received"
