@@ -79,7 +79,7 @@ def _write_order(*, user: Any, quote: Quote, placed_at: Any) -> Order:
     return order
 
 
-def _write_parts(*, order: Order, quote: Quote) -> None:
+def _write_lines(*, order: Order, quote: Quote) -> tuple[dict[int, SellerOrder], dict[int, OrderLine]]:
     currency = quote.currency
     seller_orders: dict[int, SellerOrder] = {}
     for seller in quote.sellers:
@@ -113,6 +113,12 @@ def _write_parts(*, order: Order, quote: Quote) -> None:
             exchange_rate_ids=list(line.rate_ids),
             livestream=line.livestream,
         )
+    return seller_orders, order_lines
+
+
+def _write_shipments(
+    *, order: Order, quote: Quote, seller_orders: dict[int, SellerOrder], order_lines: dict[int, OrderLine]
+) -> None:
     for parcel in quote.parcels:
         seller_order = seller_orders[parcel.seller.pk]
         outbound = outbound_shipment_create(
@@ -189,7 +195,21 @@ def order_place(
         Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if _cart_signature(cart) != signature:
             raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
+        # Everything that does not depend on which warehouse serves a line is written before the
+        # stock rows are locked, so the hot rows stay locked for as short a time as possible.
         order = _write_order(user=user, quote=draft, placed_at=at)
+        seller_orders, order_lines = _write_lines(order=order, quote=draft)
+        payment = Payment.objects.create(order=order, provider=provider.name, amount=order.total)
+        CartItem.objects.filter(cart=cart).delete()
+        order_event_record(
+            order=order,
+            code="placed",
+            message=f"Order placed; stock reserved until {order.reserved_until:%Y-%m-%d %H:%M} UTC.",
+            to_status=OrderStatus.PENDING_PAYMENT,
+            actor=user,
+            actor_label="buyer",
+            occurred_at=at,
+        )
         allocations = stock_reserve(
             lines=reservation_lines(lines),
             destination_country=address["country"],
@@ -198,6 +218,7 @@ def order_place(
         )
         quote = draft
         if sorted(allocations, key=repr) != sorted(planned, key=repr):
+            # Stock moved between the dry run and the lock: price the parcels that changed.
             quote = quote_build(
                 user=user,
                 lines=lines,
@@ -212,24 +233,19 @@ def order_place(
             Order.objects.filter(pk=order.pk).update(
                 shipping_total=quote.shipping_total, duties_total=quote.duties_total, total=quote.total
             )
+            Payment.objects.filter(pk=payment.pk).update(amount=quote.total)
+            for seller_id, seller_order in seller_orders.items():
+                shipping = money_sum(
+                    [p.shipping for p in quote.parcels if p.seller.pk == seller_id and p.shipping is not None], currency
+                )
+                SellerOrder.objects.filter(pk=seller_order.pk).update(shipping_total=shipping)
             order.refresh_from_db()
-        _write_parts(order=order, quote=quote)
-        payment = Payment.objects.create(order=order, provider=provider.name, amount=order.total)
+        _write_shipments(order=order, quote=quote, seller_orders=seller_orders, order_lines=order_lines)
         opened = provider.payment_create(
             order_number=order.number, amount=order.total, idempotency_key=f"pi:{order.number}"
         )
         Payment.objects.filter(pk=payment.pk).update(
             provider_payment_id=opened.reference, client_secret=opened.client_secret
-        )
-        CartItem.objects.filter(cart=cart).delete()
-        order_event_record(
-            order=order,
-            code="placed",
-            message=f"Order placed; stock reserved until {order.reserved_until:%Y-%m-%d %H:%M} UTC.",
-            to_status=OrderStatus.PENDING_PAYMENT,
-            actor=user,
-            actor_label="buyer",
-            occurred_at=at,
         )
         order_email_schedule(order=order, kind="placed")
     return order
