@@ -12,6 +12,7 @@ STEPS = [
     "demo.seed_network",
     "demo.seed_catalog",
     "demo.seed_warehouses",
+    "demo.seed_orders",
 ]
 
 
