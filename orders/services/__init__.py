@@ -9,6 +9,7 @@ from orders.services.cart import (
     cart_item_update,
     cart_merge,
     cart_merge_session,
+    live_offers_release,
     live_price_for,
 )
 from orders.services.checkout import Quote, checkout_quote
@@ -27,6 +28,7 @@ __all__ = [
     "cart_merge",
     "cart_merge_session",
     "checkout_quote",
+    "live_offers_release",
     "live_price_for",
     "order_cancel",
     "order_pay_offline",

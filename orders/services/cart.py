@@ -21,6 +21,15 @@ def live_price_for(*, variant: ProductVariant, livestream_id: int | None, user: 
     return None
 
 
+def live_offers_release(*, order: Any) -> None:
+    """Give a cancelled or expired order's units back to the live offers they were bought from.
+
+    The second livestream hook: offers count what they sold, so an order that will never be paid
+    must return its units to the offer's cap. No offers exist yet, so there is nothing to return.
+    """
+    return None
+
+
 def cart_get_or_create(*, user: Any) -> Cart:
     cart = Cart.objects.filter(user=user).first()
     if cart is not None:

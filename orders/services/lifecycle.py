@@ -1,11 +1,13 @@
 """Order moves after placement: cancel, expire unpaid ones, follow the warehouses' shipments."""
 
+import logging
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from orders.emails import order_email_schedule
 from orders.exceptions import OrderAlreadyShipped, OrderStateConflict
 from orders.lifecycle import FOLLOWS_SHIPMENTS, SHIPPED_SHIPMENT_STATUSES, stage_from, stage_from_shipments
@@ -18,10 +20,13 @@ from orders.models import (
     SellerOrder,
     ShipmentStatus,
 )
+from orders.services.cart import live_offers_release
 from orders.services.events import order_event_record, order_transition
 from orders.services.payments import refund_request
 from warehouses.models import OutboundShipment, OutboundStatus
 from warehouses.services import outbound_shipment_cancel
+
+logger = logging.getLogger(__name__)
 
 CANCELLABLE = (
     OrderStatus.PENDING_PAYMENT,
@@ -80,6 +85,7 @@ def order_cancel(*, order: Order, actor: Any = None, reason: str = "") -> Order:
         actor_label="buyer" if actor is not None else "system",
         closed_at=now,
     )
+    live_offers_release(order=order)
     if was_paid:
         refund_request(order=order, reason=reason or "Order cancelled")
     else:
@@ -104,6 +110,7 @@ def _expire_one(order: Order, now: datetime) -> bool:
     _cancel_shipments(order=order, actor=None)
     SellerOrder.objects.filter(order=order).update(status=OrderStatus.EXPIRED, updated_at=now)
     Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
+    live_offers_release(order=order)
     return True
 
 
@@ -124,7 +131,13 @@ def orders_expire_due(*, now: datetime | None = None, batch_size: int = 100) -> 
             )
             if not batch:
                 return expired
-            expired += sum(1 for order in batch if _expire_one(order, now))
+            for order in batch:
+                try:
+                    with transaction.atomic():
+                        expired += int(_expire_one(order, now))
+                except DomainError:
+                    # One order the warehouse will not let go of must not block every other expiry.
+                    logger.exception("Could not expire order %s", order.number)
         if len(batch) < batch_size:
             return expired
 
