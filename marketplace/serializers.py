@@ -254,7 +254,7 @@ class PublicProductListSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.SerializerMethodField()
     seller = PublicSellerSerializer()
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
     origin_country = serializers.CharField()
     price = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()
@@ -271,6 +271,7 @@ class PublicProductListSerializer(serializers.Serializer):
     def get_image(self, product: Product) -> str | None:
         return _cover_url(product, self.context)
 
+    @extend_schema_field({"type": "object", "nullable": True, "description": "{days_min, days_max, mode}"})
     def get_delivery(self, product: Product) -> None:
         return None
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core.exceptions import ValidationFailed
 from marketplace import i18n, selectors
 from marketplace.api.stock import products_annotate_in_stock, variants_annotate_in_stock
+from marketplace.models import Category, Product
 from marketplace.serializers import CategorySerializer, PublicProductDetailSerializer, PublicProductListSerializer
 
 
@@ -33,6 +34,7 @@ class PublicView(GenericAPIView):
 
 class ProductListView(PublicView):
     serializer_class = PublicProductListSerializer
+    queryset = Product.objects.none()  # for the schema; reads go through the selectors
 
     @extend_schema(
         parameters=[
@@ -62,6 +64,7 @@ class ProductListView(PublicView):
 
 class ProductDetailView(PublicView):
     serializer_class = PublicProductDetailSerializer
+    queryset = Product.objects.none()
 
     @extend_schema(responses=PublicProductDetailSerializer)
     def get(self, request: Request, product_id: int) -> Response:
@@ -74,6 +77,7 @@ class ProductDetailView(PublicView):
 
 class CategoryTreeView(PublicView):
     serializer_class = CategorySerializer
+    queryset = Category.objects.none()
     pagination_class = None
 
     @extend_schema(responses=CategorySerializer(many=True))

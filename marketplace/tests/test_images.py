@@ -190,3 +190,21 @@ def test_deleting_the_product_or_the_image_removes_its_files(
         assert client.delete(f"/api/v1/seller/products/{product.pk}/").status_code == 204
     assert _media_files() == files_before
     assert ProductImage.objects.count() == 0
+
+
+def test_a_thumbnail_failure_is_recorded_and_a_retry_recovers(cast, client_for, product) -> None:
+    from django.core.files.base import ContentFile
+
+    from marketplace.services.images import product_image_thumbnails_make
+
+    response = _upload(client_for(cast.owner_a), product, "a.jpg", _jpeg())  # task not run: no commit
+    image = ProductImage.objects.get(pk=response.json()["id"])
+    good = default_storage.open(image.original, "rb").read()
+    default_storage.delete(image.original)
+    default_storage.save(image.original, ContentFile(b"not an image any more"))
+    assert product_image_thumbnails_make(image_id=image.pk).status == "failed"
+    image.refresh_from_db()
+    assert image.status == "failed" and image.failure_reason and image.thumbnails == {}
+    default_storage.delete(image.original)
+    default_storage.save(image.original, ContentFile(good))
+    assert product_image_thumbnails_make(image_id=image.pk).status == "ready"

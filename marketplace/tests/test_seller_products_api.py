@@ -197,3 +197,15 @@ def test_search_filter_order_and_paginate_a_big_catalog(cast, client_for) -> Non
     assert client.get(URL, {"status": "draft"}).json()["count"] == 15
     ordered = client.get(URL, {"ordering": "title", "page_size": 3}).json()["results"]
     assert [row["title"] for row in ordered] == ["Cable 00", "Cable 01", "Cable 02"]
+
+
+def test_a_product_with_stock_is_archived_not_deleted(cast, client_for) -> None:
+    from warehouses.tests.factories import stock_with
+
+    client = client_for(cast.owner_a)
+    body = client.post(URL, product_payload(), format="json").json()
+    stock_with(variant=ProductVariant.objects.get(pk=body["variants"][0]["id"]), on_hand=5)
+    response = client.delete(f"{URL}{body['id']}/")
+    assert response.status_code == 409 and response.json()["code"] == "product_in_use"
+    assert Product.objects.filter(pk=body["id"]).exists()
+    assert client.patch(f"{URL}{body['id']}/", {"status": "archived"}, format="json").json()["status"] == "archived"
