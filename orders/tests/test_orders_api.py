@@ -207,3 +207,21 @@ def test_livestream_orders_hold_stock_for_less_time(client_for, make_user, marke
     assert order.is_livestream
     assert order.reserved_until - order.placed_at == timedelta(minutes=10)
     assert response.data["items"][0]["livestream"] == 7
+
+
+def test_payment_confirm_checks_the_amount_and_applies_once(client_for, buyer, full_cart) -> None:  # type: ignore[no-untyped-def]
+    from core.money import Money
+    from orders.exceptions import PaymentAmountMismatch
+    from orders.services import payment_confirm
+
+    order = Order.objects.get(pk=place(client_for(buyer)).data["id"])
+    payment = Payment.objects.get(order=order)
+    with pytest.raises(PaymentAmountMismatch):
+        payment_confirm(payment=payment, provider_reference="ch_1", amount=Money(1, order.currency))
+    assert Order.objects.get(pk=order.pk).status == "pending_payment"
+    for _ in range(2):  # a webhook delivered twice
+        payment_confirm(payment=payment, provider_reference="ch_1", amount=payment.amount)
+    order.refresh_from_db()
+    assert order.status == "allocated" and order.paid_at is not None
+    assert OrderEvent.objects.filter(order=order, code="paid").count() == 1
+    assert reserved_units() == 7  # paying keeps the reservation for the warehouses to pick
