@@ -180,3 +180,21 @@ def test_quote_in_the_destinations_currency_by_default(client_for, buyer, market
     body = client_for(buyer).post("/api/v1/checkout/quote/", {"shipping_address": TASHKENT_ADDRESS}, format="json").data
     assert body["currency"] == "UZS"
     assert body["totals"]["total"]["currency"] == "UZS"
+
+
+def test_uzbekistan_allowance_counts_paid_orders_this_month(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(buyer)
+    body = {"shipping_address": TASHKENT_ADDRESS, "currency": "USD"}
+    fill_cart(buyer, (market.a_lyg, 11))  # 11 × 120.50 CNY ≈ $184
+    first = client.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="uz-1")
+    assert first.status_code == 201, first.data
+    assert amount(first.data["totals"]["duties"]) == 0
+    # Unpaid orders do not use the allowance; paid ones do.
+    fill_cart(buyer, (market.a_lyg, 2))  # ≈ $33.47 more
+    assert amount(client.post("/api/v1/checkout/quote/", body, format="json").data["totals"]["duties"]) == 0
+    assert client.post(f"/api/v1/orders/{first.data['id']}/pay/").status_code == 200
+    quote = client.post("/api/v1/checkout/quote/", body, format="json").data
+    used = Decimal("120.50") * 11 / Decimal("7.20")
+    expected = (Decimal("120.50") * 2 / Decimal("7.20") - (200 - used)) * Decimal("0.30")
+    assert quote["totals"]["duties"] == {"amount": str(expected.quantize(Decimal("0.01"))), "currency": "USD"}
+    assert "monthly allowance" in quote["shipments"][0]["duty_note"]
