@@ -43,7 +43,9 @@ def test_register_refuses_a_taken_email_in_any_case(api_client, make_user) -> No
 
 @pytest.mark.parametrize("password", ["short", "password123", "12345678901", "buyer@example.com"])
 def test_register_refuses_weak_passwords(api_client, password: str) -> None:
-    response = api_client.post("/api/v1/auth/register/", {"email": "buyer@example.com", "password": password}, format="json")
+    response = api_client.post(
+        "/api/v1/auth/register/", {"email": "buyer@example.com", "password": password}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["password"]
     assert not User.objects.exists()

@@ -37,7 +37,7 @@ def worker_queue():
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
-    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "ALLOWED_HOSTS"}}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from core.reference import country_get, countries_in_force, same_customs_union
+from core.reference import countries_in_force, country_get, same_customs_union
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,14 @@ def test_countries_lists_members_and_partners_with_flags(api_client) -> None:
     assert response.status_code == 200
     rows = {row["code"]: row for row in response.json()}
     assert len(rows) == 27
-    assert rows["KZ"] == {"code": "KZ", "name": "Kazakhstan", "role": "member", "currency": "KZT", "eaeu": True, "tir": True}
+    assert rows["KZ"] == {
+        "code": "KZ",
+        "name": "Kazakhstan",
+        "role": "member",
+        "currency": "KZT",
+        "eaeu": True,
+        "tir": True,
+    }
     assert rows["UZ"]["eaeu"] is False
     assert rows["BY"]["role"] == "member"
     assert rows["TR"]["role"] == "partner"
