@@ -12,7 +12,7 @@ from orders.services.checkout import Quote
 class CartItemCreateSerializer(serializers.Serializer):
     variant = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(default=1)
-    livestream = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    livestream = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
 
 
 class CartItemUpdateSerializer(serializers.Serializer):
