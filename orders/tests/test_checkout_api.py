@@ -198,3 +198,22 @@ def test_uzbekistan_allowance_counts_paid_orders_this_month(client_for, buyer, m
     expected = (Decimal("120.50") * 2 / Decimal("7.20") - (200 - used)) * Decimal("0.30")
     assert quote["totals"]["duties"] == {"amount": str(expected.quantize(Decimal("0.01"))), "currency": "USD"}
     assert "monthly allowance" in quote["shipments"][0]["duty_note"]
+
+
+def test_no_route_is_a_422_that_says_why(client_for, buyer, rates, network) -> None:  # type: ignore[no-untyped-def]
+    from orders.tests.factories import variant_in_stock
+    from sellers.tests.factories import SellerFactory
+    from warehouses.tests.factories import WarehouseFactory
+
+    # The seed network has lanes into Tashkent but none out of it towards Kazakhstan.
+    variant = variant_in_stock(seller=SellerFactory(), warehouse=WarehouseFactory(code="TAS", country="UZ"))
+    fill_cart(buyer, (variant, 1))
+    response = client_for(buyer).post("/api/v1/checkout/quote/", {"shipping_address": ALMATY_ADDRESS}, format="json")
+    assert response.status_code == 422
+    assert response.data["code"] == "no_feasible_route"
+    assert "TAS" in response.data["detail"]
+    response = client_for(buyer).post(
+        "/api/v1/orders/", {"shipping_address": ALMATY_ADDRESS}, format="json", HTTP_IDEMPOTENCY_KEY="no-route"
+    )
+    assert response.status_code == 422
+    assert Stock.objects.get(variant=variant).reserved == 0
