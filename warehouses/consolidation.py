@@ -50,7 +50,7 @@ from warehouses.fulfilment import (
     plan,
     plan_lane_consolidation,
 )
-from warehouses.models import OutboundShipment, OutboundStatus, ShipmentEvent
+from warehouses.models import OutboundShipment, OutboundStatus, ShipmentEvent, ShipmentEventCode
 from warehouses.transport.models import Departure, DepartureStatus, DepartureUnit, Hub, Lane, LaneStatus
 from warehouses.transport.selectors import network_snapshot, planner_lane, planner_settings
 
@@ -58,8 +58,8 @@ logger = logging.getLogger(__name__)
 
 #: Loading and paperwork after the cut-off before the truck or train leaves.
 DEPARTURE_AFTER_CUTOFF = timedelta(hours=4)
-#: Tracking code of "booked on a departure"; the warehouses app's ShipmentEventCode may add it.
-CONSOLIDATED_EVENT_CODE = "consolidated"
+#: Tracking code of "booked on a departure".
+CONSOLIDATED_EVENT_CODE = ShipmentEventCode.CONSOLIDATED
 TRAILER_MODES = frozenset({"tir", "road"})
 WAITING_STATUSES = (OutboundStatus.PACKED,)
 #: Volume of a packed shipment measured without dimensions: 333 kg per m³ (the chargeable-weight
