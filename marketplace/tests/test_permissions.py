@@ -130,3 +130,21 @@ def test_a_variant_of_another_seller_cannot_be_taken_over_by_id(cast, client_for
     assert "variants.0.id" in response.json()["errors"]
     other.refresh_from_db()
     assert other.name != "stolen" and other.product.seller_id == cast.seller_b.pk
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", 401), ("buyer", 403), ("admin", 403), ("owner_b", 404), ("staff_a", 200), ("owner_a", 200)],
+)
+def test_image_detail_matrix(cast, client_for, a_product, who, expected) -> None:
+    from marketplace.models import ProductImage
+
+    image = ProductImage.objects.create(
+        product=a_product, original="products/x/original.jpg", format="JPEG", width=10, height=10
+    )
+    client = _client(cast, client_for, who)
+    path = f"/api/v1/seller/products/{a_product.pk}/images/{image.pk}/"
+    assert client.get(path).status_code == expected
+    deleted = client.delete(path)
+    assert deleted.status_code == (204 if expected == 200 else expected)
+    assert ProductImage.objects.filter(pk=image.pk).exists() == (expected != 200)
