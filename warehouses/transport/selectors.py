@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
@@ -383,6 +384,15 @@ def delivery_estimate_for(*, origin_hub_code: str, destination_country: str) -> 
         .filter(origin_hub__code=origin_hub_code.upper(), destination_country=destination_country.upper())
         .first()
     )
+
+
+def delivery_estimates_for(*, origin_hub_codes: Iterable[str], destination_country: str) -> dict[str, DeliveryEstimate]:
+    """Estimates from many hubs to one country in one query (product lists), keyed by hub code."""
+    codes = {code.upper() for code in origin_hub_codes}
+    rows = DeliveryEstimate.objects.select_related("origin_hub").filter(
+        origin_hub__code__in=codes, destination_country=destination_country.upper()
+    )
+    return {row.origin_hub.code: row for row in rows}
 
 
 # --- Network reads ----------------------------------------------------------------------------

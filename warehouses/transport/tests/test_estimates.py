@@ -6,7 +6,7 @@ from django.db import transaction
 
 from warehouses.tests.factories import WarehouseFactory
 from warehouses.transport.models import DeliveryEstimate, Hub, HubKind, Lane
-from warehouses.transport.selectors import delivery_estimate_for
+from warehouses.transport.selectors import delivery_estimate_for, delivery_estimates_for
 from warehouses.transport.services import delivery_estimates_recompute
 
 MONDAY = date(2026, 3, 2)
@@ -30,6 +30,16 @@ def test_recompute_fills_every_origin_and_served_country(seeded: tuple[int, int]
     assert origins <= {HubKind.ORIGIN_HUB, HubKind.OVERSEAS_WAREHOUSE}
     assert estimate("KGW", "KZ") is None  # a dry port with no warehouse ships nothing to buyers
     assert not DeliveryEstimate.objects.filter(destination_country="TM").exists()  # transit only, not served
+
+
+def test_estimates_for_many_hubs_in_one_query(seeded: tuple[int, int], django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    delivery_estimates_recompute(on=MONDAY)
+
+    with django_assert_num_queries(1):
+        found = delivery_estimates_for(origin_hub_codes=["xiy", "ALA", "KGW"], destination_country="uz")
+
+    assert set(found) == {"XIY", "ALA"}
+    assert found["ALA"].mode == "tir" and found["ALA"].days_max == 4
 
 
 def test_a_hub_with_a_warehouse_gets_estimates(seeded: tuple[int, int]) -> None:
