@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/mypy core warehouses/fulfilment
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=lint-only-$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') \
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=lint-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
 		ALLOWED_HOSTS=karavan.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: install
