@@ -167,7 +167,7 @@ def test_oversize_file_is_413(cast, client_for, settings) -> None:
 
 
 def test_progress_moves_per_batch_and_translations_and_partial_columns(
-    cast, client_for, django_capture_on_commit_callbacks, settings
+    cast, client_for, django_capture_on_commit_callbacks, settings, monkeypatch
 ) -> None:
     settings.IMPORT_BATCH_SIZE = 2
     rows = [_row(sku=f"SKU-{n}", product_ref=f"P-{n}", title=f"Thing {n}") for n in range(5)]
@@ -175,19 +175,16 @@ def test_progress_moves_per_batch_and_translations_and_partial_columns(
     rows[0].update(title_ru="Вещь", title_zh="东西")
     client = client_for(cast.owner_a)
     seen: list[int] = []
-    from marketplace.services import imports
+    from marketplace.services.imports import runner
 
-    original = imports._progress
+    original = runner._progress
 
     def spy(import_id, *args, **kwargs):  # type: ignore[no-untyped-def]
         original(import_id, *args, **kwargs)
-        seen.append(CatalogImport.objects.get(pk=import_id).processed_rows)
+        seen.append(CatalogImport.objects.get(pk=import_id).processed_rows)  # as a GET would see it
 
-    imports._progress = spy
-    try:
-        result = _import(client, _csv(rows, header=header), django_capture_on_commit_callbacks)
-    finally:
-        imports._progress = original
+    monkeypatch.setattr(runner, "_progress", spy)
+    result = _import(client, _csv(rows, header=header), django_capture_on_commit_callbacks)
     assert seen == [2, 4, 5]
     assert result["processed_rows"] == 5 and result["created"] == 5
     assert Product.objects.get(external_ref="P-0").translations == {"ru": {"title": "Вещь"}, "zh": {"title": "东西"}}

@@ -1,0 +1,191 @@
+"""Running an import: claim it, count its rows, feed batches, record progress and errors."""
+
+import csv
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marketplace.exceptions import ImportFileInvalid, ImportFileTooLarge
+from marketplace.models import CatalogImport, Category, ImportStatus
+from marketplace.services.imports.batch import BatchOutcome, run_batch
+from marketplace.services.imports.reading import (
+    ImportContext,
+    ParsedRow,
+    RowError,
+    import_header_check,
+    import_header_probe,
+    is_skipped,
+    open_rows,
+    parse_row,
+)
+from sellers.models import Seller
+
+logger = logging.getLogger(__name__)
+
+MAX_STORED_ERRORS = 1000
+
+
+def catalog_import_create(*, seller: Seller, user: Any, upload: Any, schedule: bool = True) -> CatalogImport:
+    """Store the uploaded CSV and queue its import (after commit). Header problems are a 400 now."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ImportFileTooLarge(
+            errors={"file": [f"The file is {size:,} bytes; at most {settings.IMPORT_MAX_UPLOAD_BYTES:,}."]}
+        )
+    upload.seek(0)
+    import_header_probe(upload)
+    with transaction.atomic():
+        catalog_import = CatalogImport(
+            seller=seller, created_by=user, original_filename=str(getattr(upload, "name", ""))[:255]
+        )
+        catalog_import.file.save("catalog.csv", upload, save=False)
+        catalog_import.save()
+        if schedule:
+            transaction.on_commit(lambda: _schedule(catalog_import.pk))
+    return catalog_import
+
+
+def _schedule(import_id: int) -> None:
+    from marketplace.tasks import catalog_import_task
+
+    catalog_import_task.delay(import_id)
+
+
+def _count_rows(catalog_import: CatalogImport) -> int:
+    with catalog_import.file.open("rb") as fp:
+        _columns, _delimiter, reader = open_rows(fp)
+        return sum(1 for cells in reader if not is_skipped(cells))
+
+
+def _fail(import_id: int, reason: str, errors: list[dict[str, Any]] | None = None) -> None:
+    fields: dict[str, Any] = {"status": ImportStatus.FAILED, "failure_reason": reason, "finished_at": timezone.now()}
+    if errors is not None:
+        fields["errors"] = errors
+        fields["error_count"] = len(errors)
+    CatalogImport.objects.filter(pk=import_id).update(**fields)
+
+
+def catalog_import_run(*, import_id: int) -> CatalogImport | None:
+    """Run a queued import (the task calls this). Only a ``queued`` import is claimed, so a
+    redelivered task does nothing; counters move on per committed batch."""
+    claimed = CatalogImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return CatalogImport.objects.filter(pk=import_id).first()
+    catalog_import = CatalogImport.objects.select_related("seller").get(pk=import_id)
+    try:
+        total = _count_rows(catalog_import)
+        CatalogImport.objects.filter(pk=import_id).update(total_rows=total)
+        _process(catalog_import)
+    except ImportFileInvalid as error:
+        messages = [m for ms in error.errors.values() for m in ms] or [error.detail]
+        _fail(import_id, error.detail, [{"row": 1, "field": "columns", "message": m} for m in messages])
+    except UnicodeDecodeError:
+        _fail(import_id, "The file is not UTF-8; save the CSV as UTF-8 (with or without BOM).")
+    except csv.Error as error:
+        _fail(import_id, f"The CSV cannot be parsed: {error}")
+    except Exception as error:
+        logger.exception("catalog import %s failed", import_id)
+        _fail(import_id, f"Unexpected error: {error.__class__.__name__}")
+        raise
+    return CatalogImport.objects.get(pk=import_id)
+
+
+def _process(catalog_import: CatalogImport) -> None:
+    seller = catalog_import.seller
+    stored_errors: list[dict[str, Any]] = []
+    totals = {"processed": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": 0}
+    with catalog_import.file.open("rb") as fp:
+        columns, delimiter, reader = open_rows(fp)
+        import_header_check(columns)
+        context = ImportContext(
+            seller=seller,
+            columns=columns,
+            decimal_comma=delimiter == ";",
+            categories=dict(Category.objects.values_list("slug", "id")),
+        )
+        batch: list[ParsedRow] = []
+        batch_errors: list[dict[str, Any]] = []
+        batch_rows = 0
+        for index, cells in enumerate(reader, start=2):
+            if is_skipped(cells):
+                continue
+            batch_rows += 1
+            parsed, errors = parse_row(index, cells, context)
+            if parsed is not None:
+                first = context.seen_skus.get(parsed.sku)
+                if first is not None:
+                    errors = [RowError("sku", f"SKU {parsed.sku!r} already appears in row {first}; one row per SKU.")]
+                    parsed = None
+                else:
+                    context.seen_skus[parsed.sku] = index
+            if parsed is None:
+                batch_errors.extend({"row": index, "field": e.field, "message": e.message} for e in errors)
+            else:
+                batch.append(parsed)
+            if batch_rows >= settings.IMPORT_BATCH_SIZE:
+                _commit_batch(catalog_import.pk, batch, batch_errors, batch_rows, context, totals, stored_errors)
+                batch, batch_errors, batch_rows = [], [], 0
+        _commit_batch(catalog_import.pk, batch, batch_errors, batch_rows, context, totals, stored_errors)
+    CatalogImport.objects.filter(pk=catalog_import.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
+
+
+def _commit_batch(
+    import_id: int,
+    batch: list[ParsedRow],
+    batch_errors: list[dict[str, Any]],
+    batch_rows: int,
+    context: ImportContext,
+    totals: dict[str, int],
+    stored_errors: list[dict[str, Any]],
+) -> None:
+    if not batch_rows:
+        return
+    outcome = BatchOutcome()
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                outcome = run_batch(batch, context) if batch else BatchOutcome()
+                _progress(import_id, batch_rows, outcome, batch_errors, totals, stored_errors)
+            return
+        except IntegrityError:
+            # Another import of the same seller inserted one of these SKUs meanwhile: read again.
+            if attempt == 2:
+                logger.warning("catalog import %s: batch could not be saved", import_id, exc_info=True)
+    failed = [
+        {"row": row.row, "field": "sku", "message": "Could not be saved (a concurrent change); retry."} for row in batch
+    ]
+    with transaction.atomic():
+        _progress(import_id, batch_rows, BatchOutcome(), batch_errors + failed, totals, stored_errors)
+
+
+def _progress(
+    import_id: int,
+    batch_rows: int,
+    outcome: BatchOutcome,
+    batch_errors: list[dict[str, Any]],
+    totals: dict[str, int],
+    stored_errors: list[dict[str, Any]],
+) -> None:
+    errors = sorted(batch_errors + outcome.errors, key=lambda error: error["row"])
+    totals["processed"] += batch_rows
+    totals["created"] += outcome.created
+    totals["updated"] += outcome.updated
+    totals["unchanged"] += outcome.unchanged
+    totals["errors"] += len(errors)
+    fields: dict[str, Any] = {
+        "processed_rows": totals["processed"],
+        "created_count": totals["created"],
+        "updated_count": totals["updated"],
+        "unchanged_count": totals["unchanged"],
+        "error_count": totals["errors"],
+    }
+    room = MAX_STORED_ERRORS - len(stored_errors)
+    if errors and room > 0:
+        stored_errors.extend(errors[:room])
+        fields["errors"] = stored_errors
+    CatalogImport.objects.filter(pk=import_id).update(**fields)
