@@ -1,4 +1,4 @@
-"""Prices in the buyer's currency: one conversion per currency pair, rounded once per line total.
+"""Prices in the buyer's currency: one conversion per currency pair, unit prices rounded once.
 
 Every price shown or frozen goes through here so that the cart, the quote and the order agree to
 the minor unit, and so that the rate (and the stored rate rows it came from) can be recorded.
@@ -49,8 +49,13 @@ class Converter:
         return money_round(self.exact(money, target))
 
     def line_total(self, unit_price: Money, quantity: int) -> Money:
-        """Unit price × quantity × rate, rounded once (never a rounded unit price times quantity)."""
-        return money_round(self.exact(Money(unit_price.amount * quantity, unit_price.currency)))
+        """The unit price the buyer sees (converted, rounded) × quantity.
+
+        A receipt must add up when the buyer checks it with a calculator: 2 × 4839.58 is 9679.16,
+        even if the unrounded product would round to 9679.17.
+        """
+        unit = self.rounded(unit_price)
+        return Money(unit.amount * quantity, unit.currency)
 
     def rates_json(self) -> dict[str, dict[str, object]]:
         return {key: rate.as_json() for key, rate in sorted(self.rates.items())}

@@ -30,10 +30,11 @@ def test_add_change_remove(client_for, buyer, market) -> None:  # type: ignore[n
     assert item["quantity"] == 5  # re-adding raises the quantity, one line per variant
     assert item["sku"] == market.a_urc.sku
     assert item["seller"]["id"] == market.seller_a.pk
-    # 350 CNY at 505/7.20 KZT per CNY = 24548.611… KZT per unit; five units rounded once.
+    # 350 CNY at 505/7.20 KZT per CNY = 24548.611… KZT, shown as 24548.61; the line is what a
+    # buyer's calculator says for five of them.
     assert item["unit_price"] == {"amount": "24548.61", "currency": "KZT"}
-    assert item["line_total"] == {"amount": "122743.06", "currency": "KZT"}
-    assert response.data["subtotal"] == {"amount": "122743.06", "currency": "KZT"}
+    assert item["line_total"] == {"amount": "122743.05", "currency": "KZT"}
+    assert response.data["subtotal"] == {"amount": "122743.05", "currency": "KZT"}
 
     response = client.patch(f"/api/v1/cart/items/{item['id']}/", {"quantity": 1}, format="json")
     assert response.status_code == 200
@@ -47,8 +48,8 @@ def test_currency_from_query_overrides_preference(client_for, buyer, market) -> 
     client = client_for(buyer)
     client.post("/api/v1/cart/items/", {"variant": market.b_lyg.pk, "quantity": 3}, format="json")
     body = client.get("/api/v1/cart/?currency=UZS").data
-    # 4999.99 KZT × 3 at 12650/505 UZS per KZT = 375741.82… UZS.
-    assert body["subtotal"] == {"amount": "375741.82", "currency": "UZS"}
+    # 4999.99 KZT at 12650/505 UZS per KZT = 125247.27 UZS a unit, × 3.
+    assert body["subtotal"] == {"amount": "375741.81", "currency": "UZS"}
     assert client.get("/api/v1/cart/?currency=XYZ").status_code == 400
 
 

@@ -62,7 +62,7 @@ def test_quote_splits_per_seller_and_warehouse(client_for, buyer, market) -> Non
 
 
 @pytest.mark.parametrize("currency", ["UZS", "KZT"])
-def test_quote_converts_and_rounds_once_per_line(client_for, buyer, market, currency) -> None:  # type: ignore[no-untyped-def]
+def test_quote_converts_unit_prices_and_lines_add_up(client_for, buyer, market, currency) -> None:  # type: ignore[no-untyped-def]
     fill_cart(buyer, (market.a_lyg, 3), (market.b_lyg, 7))
     body = (
         client_for(buyer)
@@ -72,10 +72,13 @@ def test_quote_converts_and_rounds_once_per_line(client_for, buyer, market, curr
     usd_rates = {"CNY": Decimal("7.20"), "KZT": Decimal("505.00"), "UZS": Decimal("12650.00")}
 
     def expected(price: str, source: str, quantity: int) -> Money:
+        # The unit price is converted and rounded once; the line is that shown price × quantity.
         rate = Decimal(1) if source == currency else usd_rates[currency] / usd_rates[source]
-        return money_round(Money(Decimal(price) * quantity * rate, currency))
+        return money_round(Money(Decimal(price) * rate, currency)) * quantity
 
     lines = {line["variant"]: line for line in body["items"]}
+    for line in lines.values():
+        assert Decimal(line["line_total"]["amount"]) == Decimal(line["unit_price"]["amount"]) * line["quantity"]
     a_total = expected("120.50", "CNY", 3)
     b_total = expected("4999.99", "KZT", 7)
     assert lines[market.a_lyg.pk]["line_total"] == {"amount": str(a_total.amount), "currency": currency}
@@ -194,7 +197,8 @@ def test_uzbekistan_allowance_counts_paid_orders_this_month(client_for, buyer, m
     assert amount(client.post("/api/v1/checkout/quote/", body, format="json").data["totals"]["duties"]) == 0
     assert client.post(f"/api/v1/orders/{first.data['id']}/pay/").status_code == 200
     quote = client.post("/api/v1/checkout/quote/", body, format="json").data
-    used = Decimal("120.50") * 11 / Decimal("7.20")
+    # What the paid order used: its lines as the buyer saw them (unit price rounded, × 11).
+    used = (Decimal("120.50") / Decimal("7.20")).quantize(Decimal("0.01")) * 11
     expected = (Decimal("120.50") * 2 / Decimal("7.20") - (200 - used)) * Decimal("0.30")
     assert quote["totals"]["duties"] == {"amount": str(expected.quantize(Decimal("0.01"))), "currency": "USD"}
     assert "monthly allowance" in quote["shipments"][0]["duty_note"]
