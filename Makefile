@@ -33,7 +33,11 @@ run: seed
 	@echo "  Admin      http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Countries  http://127.0.0.1:$(PORT)/api/v1/countries/"
 	@echo "  Health     http://127.0.0.1:$(PORT)/healthz"
-	@echo "Demo logins are listed above (seed_demo)."
+	@echo "Demo logins (all printed by seed_demo above):"
+	@echo "  admin   admin@karavan.local / karavan-admin        (/admin/, everything)"
+	@echo "  buyer   buyer@karavan.local / karavan-buyer        (has a paid demo order)"
+	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller"
+	@echo "  staff   staff.ala@karavan.local / karavan-staff    (Almaty warehouse: admin and scanner API)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
