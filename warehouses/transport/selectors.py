@@ -360,17 +360,60 @@ def route_quote_on(
     if result.chosen is None:
         raise no_feasible_route(result, destination_field="destination_country")
     option = result.chosen.option
-    return RouteQuote(
+    legs = [
+        {"from": leg.origin, "to": leg.destination, "mode": leg.mode, "transit_days": leg.transit_days}
+        for leg in option.legs
+    ]
+    quote = RouteQuote(
         mode=option.mode,
-        legs=[
-            {"from": leg.origin, "to": leg.destination, "mode": leg.mode, "transit_days": leg.transit_days}
-            for leg in option.legs
-        ],
+        legs=legs,
         transit_days_min=option.transit_days_min,
         transit_days_max=option.transit_days_max,
         cost=money_round(Money(option.cost, option.currency)),
         reasons=list(result.chosen.reasons),
         border_crossings=list(option.border_crossings),
+    )
+    arrival_hub = network.hubs.get(option.legs[-1].destination) if option.legs else None
+    if arrival_hub is None or arrival_hub.country != request.destination:
+        return quote
+    return _with_last_mile(
+        quote, arrival_hub=arrival_hub, request=request, settings_=settings_, shelf_life=shelf_life_days
+    )
+
+
+def _with_last_mile(
+    quote: RouteQuote,
+    *,
+    arrival_hub: PlannerHub,
+    request: QuoteRequest,
+    settings_: PlannerSettings,
+    shelf_life: int | None,
+) -> RouteQuote:
+    """A parcel is not delivered at the terminal: add the domestic leg from the arrival hub to the buyer.
+
+    The line haul of a consolidated unit costs a parcel little; the courier leg at the far end
+    costs the same as delivery from a warehouse in that country, so both are priced alike.
+    """
+    last_mile = _domestic_quote(origin=arrival_hub, request=request, settings_=settings_, shelf_life_days=None)
+    days_max = quote.transit_days_max + last_mile.transit_days_max
+    if shelf_life is not None and days_max > shelf_life:
+        raise NoFeasibleRoute(
+            f"{quote.mode} and the last mile take up to {days_max} days, longer than the {shelf_life}-day shelf life",
+            errors={quote.mode: [f"shelf_life: up to {days_max} days with the last mile against {shelf_life}"]},
+            extra={"failed_constraints": {quote.mode: ["shelf_life"]}},
+        )
+    return RouteQuote(
+        mode=quote.mode,
+        legs=[*quote.legs, *last_mile.legs],
+        transit_days_min=quote.transit_days_min + last_mile.transit_days_min,
+        transit_days_max=days_max,
+        cost=quote.cost + last_mile.cost,
+        reasons=[
+            *quote.reasons,
+            f"last mile from {arrival_hub.name} by domestic road: {last_mile.cost.amount} USD, "
+            f"{last_mile.transit_days_min}–{last_mile.transit_days_max} days",
+        ],
+        border_crossings=quote.border_crossings,
     )
 
 

@@ -22,7 +22,8 @@ def test_recompute_fills_every_origin_and_served_country(seeded: tuple[int, int]
     assert kept == DeliveryEstimate.objects.count() > 0
     xian = estimate("XIY", "UZ")
     assert xian is not None
-    assert (xian.mode, xian.days_min, xian.days_max) == ("rail_road", 7, 14)
+    # Rail-road via Kashgar (7–14 days) plus the last mile inside Uzbekistan (1–3 days).
+    assert (xian.mode, xian.days_min, xian.days_max) == ("rail_road", 8, 17)
     assert xian.usd_per_kg > 0
     almaty = estimate("ALA", "KZ")  # the Almaty warehouse delivering in Kazakhstan: domestic road
     assert almaty is not None and (almaty.mode, almaty.days_max) == ("road", 7)
@@ -39,7 +40,7 @@ def test_estimates_for_many_hubs_in_one_query(seeded: tuple[int, int], django_as
         found = delivery_estimates_for(origin_hub_codes=["xiy", "ALA", "KGW"], destination_country="uz")
 
     assert set(found) == {"XIY", "ALA"}
-    assert found["ALA"].mode == "tir" and found["ALA"].days_max == 4
+    assert found["ALA"].mode == "tir" and found["ALA"].days_max == 4 + 3  # line haul + last mile
 
 
 def test_a_hub_with_a_warehouse_gets_estimates(seeded: tuple[int, int]) -> None:

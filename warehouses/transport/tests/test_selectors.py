@@ -32,8 +32,13 @@ def test_cross_border_quote(seeded: tuple[int, int]) -> None:
     result = quote()
 
     assert result.mode == "rail"
-    assert result.legs == [{"from": "XIY", "to": "TAS", "mode": "rail", "transit_days": 10}]
-    assert (result.transit_days_min, result.transit_days_max) == (5, 20)
+    # The rail line haul, then the courier's last mile inside Uzbekistan (1–3 days).
+    assert result.legs == [
+        {"from": "XIY", "to": "TAS", "mode": "rail", "transit_days": 10},
+        {"from": "TAS", "to": "UZ", "mode": "road", "transit_days": 3},
+    ]
+    assert (result.transit_days_min, result.transit_days_max) == (5 + 1, 20 + 3)
+    assert any(reason.startswith("last mile from") for reason in result.reasons)
     assert result.cost.currency.code == "USD"
     assert result.cost.amount == result.cost.amount.quantize(Decimal("0.01")) > 0
     assert result.border_crossings == ["Khorgos-Altynkol", "Saryagash"]
@@ -48,9 +53,18 @@ def test_multi_leg_route_avoids_a_seasonal_closure(seeded: tuple[int, int]) -> N
     winter = quote(origin_hub="KHG", destination_country="TJ", ship_date=date(2026, 1, 12))
     summer = quote(origin_hub="KHG", destination_country="TJ", ship_date=date(2026, 6, 1))
 
-    assert [leg["to"] for leg in winter.legs] == ["TAS", "DYU"]
+    assert [leg["to"] for leg in winter.legs] == ["TAS", "DYU", "TJ"]
     assert any("closed" in reason for reason in winter.reasons)
-    assert [leg["to"] for leg in summer.legs] == ["DYU"]
+    assert [leg["to"] for leg in summer.legs] == ["DYU", "TJ"]
+
+
+def test_a_parcel_from_abroad_never_costs_less_than_local_delivery(seeded: tuple[int, int]) -> None:
+    local = quote(origin_hub="ALA", destination_country="KZ", weight_kg=Decimal("1"), volume_m3=Decimal("0.002"))
+    from_china = quote(origin_hub="URC", destination_country="KZ", weight_kg=Decimal("1"), volume_m3=Decimal("0.002"))
+
+    assert from_china.legs[-1] == {"from": "ALA", "to": "KZ", "mode": "road", "transit_days": local.transit_days_max}
+    assert from_china.cost > local.cost
+    assert from_china.transit_days_max > local.transit_days_max
 
 
 def test_domestic_delivery_is_quoted_without_a_lane(seeded: tuple[int, int]) -> None:
