@@ -33,7 +33,8 @@ class MoneyField(serializers.Field):
     currency); then another currency in the input is a 400.
     """
 
-    default_error_messages = {"invalid": 'Send money as {"amount": "12.50", "currency": "KZT"}.'}
+    # Braces doubled: DRF fills error messages in with str.format.
+    default_error_messages = {"invalid": 'Send money as {{"amount": "12.50", "currency": "KZT"}}.'}
 
     def __init__(self, *, currency: str | None = None, min_amount: Any = None, **kwargs: Any) -> None:
         self.fixed_currency = currency

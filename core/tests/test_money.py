@@ -97,3 +97,31 @@ def test_parse_money_accepts_strings_and_integers() -> None:
     assert str(parse_money("12.5", "KZT").amount) == "12.50"
     assert parse_money(100, "UZS") == Money(Decimal("100"), "UZS")
     assert str(parse_money("1.234", "KWD").amount) == "1.234"
+
+
+@pytest.mark.parametrize("data", [{}, '{"amount": "1.00", "currency": "KZT"}', [], None, {"amount": "1", "extra": 1}])
+def test_money_field_refuses_malformed_input_with_a_message(data: object) -> None:
+    from rest_framework import serializers
+
+    from core.api.fields import MoneyField
+
+    class PriceSerializer(serializers.Serializer):
+        price = MoneyField()
+
+    serializer = PriceSerializer(data={"price": data})
+    assert not serializer.is_valid()
+    assert serializer.errors["price"]
+
+
+def test_money_field_fixed_currency() -> None:
+    from rest_framework import serializers
+
+    from core.api.fields import MoneyField
+
+    class PriceSerializer(serializers.Serializer):
+        price = MoneyField(currency="CNY")
+
+    assert PriceSerializer(data={"price": {"amount": "69.00"}}).is_valid()
+    other = PriceSerializer(data={"price": {"amount": "69.00", "currency": "KZT"}})
+    assert not other.is_valid()
+    assert "currency" in str(other.errors)
