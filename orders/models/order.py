@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from djmoney.models.fields import MoneyField
 
+from warehouses.models import OutboundStatus
+
 
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", "Pending payment"
@@ -23,17 +25,8 @@ class OrderStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class ShipmentStatus(models.TextChoices):
-    """Mirrors the warehouse outbound shipment's status."""
-
-    PENDING = "pending", "Pending (awaiting payment)"
-    READY = "ready", "Ready to pick"
-    PICKED = "picked", "Picked"
-    PACKED = "packed", "Packed"
-    DISPATCHED = "dispatched", "Dispatched"
-    IN_TRANSIT = "in_transit", "In transit"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
+# An order's shipment follows the warehouse's outbound shipment, status for status.
+ShipmentStatus = OutboundStatus
 
 
 class Preference(models.TextChoices):
