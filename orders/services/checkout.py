@@ -21,12 +21,12 @@ from orders import customs
 from orders.addresses import address_normalize
 from orders.exceptions import CartEmpty, CartLineInvalid
 from orders.models import Cart, CartItem, Order, OrderStatus, Preference
-from orders.routing import shipment_route_quote
 from orders.services.cart import live_price_for
 from orders.services.pricing import Converter
 from sellers.models import Seller
 from warehouses.models import Warehouse
 from warehouses.services import Allocation, ReservationLine, stock_reserve
+from warehouses.transport.selectors import route_quote
 
 # A variant without a weight still travels; count it as a small parcel rather than refuse the cart.
 DEFAULT_UNIT_WEIGHT_KG = Decimal("1.000")
@@ -182,7 +182,7 @@ def _parcel_profile(items: list[ParcelItem]) -> dict[str, Any]:
 
 
 def _price_route(parcel: ParcelQuote, *, country: str, preference: str, converter: Converter, at: datetime) -> None:
-    route = shipment_route_quote(
+    route = route_quote(
         origin_hub=parcel.warehouse.hub.code,
         destination_country=country,
         weight_kg=parcel.weight_kg,
