@@ -226,6 +226,15 @@ FULFILMENT_BUFFER_DAYS = env.int("FULFILMENT_BUFFER_DAYS", default=0)
 FULFILMENT_REEFER_PREMIUM_CHILLED = Decimal(env("FULFILMENT_REEFER_PREMIUM_CHILLED", default="1.2"))
 FULFILMENT_REEFER_PREMIUM_FROZEN = Decimal(env("FULFILMENT_REEFER_PREMIUM_FROZEN", default="1.4"))
 FULFILMENT_TIR_GUARANTEE_EUR = Decimal(env("FULFILMENT_TIR_GUARANTEE_EUR", default="100000"))
+# Domestic parcel delivery (goods already in the buyer's country, and the last mile of a
+# cross-border parcel): base + rate × chargeable kg, days (min, max) by country size.
+FULFILMENT_DOMESTIC_BASE_USD = Decimal(env("FULFILMENT_DOMESTIC_BASE_USD", default="3.00"))
+FULFILMENT_DOMESTIC_USD_PER_KG = Decimal(env("FULFILMENT_DOMESTIC_USD_PER_KG", default="0.25"))
+FULFILMENT_DOMESTIC_DAYS = tuple(env.list("FULFILMENT_DOMESTIC_DAYS", cast=int, default=[1, 3]))
+FULFILMENT_DOMESTIC_DAYS_LARGE = tuple(env.list("FULFILMENT_DOMESTIC_DAYS_LARGE", cast=int, default=[2, 7]))
+FULFILMENT_DOMESTIC_LARGE_COUNTRIES = env.list(
+    "FULFILMENT_DOMESTIC_LARGE_COUNTRIES", default=["RU", "CN", "KZ", "IN", "IR", "MN", "PK", "SA", "TR"]
+)
 
 # --- Orders
 ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=30)

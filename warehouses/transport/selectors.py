@@ -194,14 +194,9 @@ class RouteQuote:
 
 
 #: Goods already in the destination country go by a domestic road parcel service: the network's
-#: lanes are trunk lanes between hubs, not last-mile delivery. Days (min, max) by country size;
-#: price = base + rate × chargeable kg (max of kg and 333 × m³), × the reefer premium when
-#: perishable. Every figure can be overridden in Django settings.
-DOMESTIC_DAYS_DEFAULT = (1, 3)
-DOMESTIC_DAYS_LARGE_COUNTRY = (2, 7)
-DOMESTIC_LARGE_COUNTRIES = frozenset({"RU", "CN", "KZ", "IN", "IR", "MN", "PK", "SA", "TR"})
-DOMESTIC_BASE_USD = Decimal("3.00")
-DOMESTIC_USD_PER_KG = Decimal("0.25")
+#: lanes are trunk lanes between hubs, not last-mile delivery. Days and prices are the
+#: FULFILMENT_DOMESTIC_* settings (config/settings/base.py); the price is base + rate ×
+#: chargeable kg (max of kg and 333 × m³), × the reefer premium when perishable.
 
 _ROUTE_QUOTE_FIELDS = {"origin": "origin_hub", "destination": "destination_country", "currency": "declared_value"}
 
@@ -244,20 +239,16 @@ def _domestic_quote(
     *, origin: PlannerHub, request: QuoteRequest, settings_: PlannerSettings, shelf_life_days: int | None
 ) -> RouteQuote:
     load = profile_load(request, settings_)
-    large = origin.country in DOMESTIC_LARGE_COUNTRIES
-    days_min, days_max = getattr(
-        settings,
-        "FULFILMENT_DOMESTIC_DAYS_LARGE" if large else "FULFILMENT_DOMESTIC_DAYS",
-        DOMESTIC_DAYS_LARGE_COUNTRY if large else DOMESTIC_DAYS_DEFAULT,
-    )
+    large = origin.country in settings.FULFILMENT_DOMESTIC_LARGE_COUNTRIES
+    days_min, days_max = settings.FULFILMENT_DOMESTIC_DAYS_LARGE if large else settings.FULFILMENT_DOMESTIC_DAYS
     if shelf_life_days is not None and days_max > shelf_life_days:
         raise NoFeasibleRoute(
             f"domestic road delivery takes up to {days_max} days, longer than the {shelf_life_days}-day shelf life",
             errors={"domestic road": [f"shelf_life: up to {days_max} days against {shelf_life_days}"]},
             extra={"failed_constraints": {"domestic road": ["shelf_life"]}},
         )
-    base = Decimal(getattr(settings, "FULFILMENT_DOMESTIC_BASE_USD", DOMESTIC_BASE_USD))
-    per_kg = Decimal(getattr(settings, "FULFILMENT_DOMESTIC_USD_PER_KG", DOMESTIC_USD_PER_KG))
+    base = settings.FULFILMENT_DOMESTIC_BASE_USD
+    per_kg = settings.FULFILMENT_DOMESTIC_USD_PER_KG
     chargeable = load.chargeable_kg.to_integral_value(rounding=ROUND_CEILING)
     cost = (base + per_kg * chargeable) * load.reefer_premium
     reasons = [
