@@ -15,7 +15,11 @@ from moneyed import CURRENCIES, Currency, Money
 from moneyed.classes import CurrencyDoesNotExist, get_currency
 
 __all__ = [
+    "CURRENCY_CHOICES",
+    "MONEY_DECIMAL_PLACES",
+    "MONEY_MAX_DIGITS",
     "ROUNDING",
+    "SUPPORTED_CURRENCIES",
     "Currency",
     "CurrencyDoesNotExist",
     "Money",
@@ -31,8 +35,50 @@ __all__ = [
 
 ROUNDING = ROUND_HALF_UP
 
-# Codes ISO 4217 retired or that are funds/metals (no one pays in them).
-_NOT_TRADEABLE = {"XAU", "XAG", "XPT", "XPD", "XDR", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"}
+#: The currencies Karavan trades in: those of the SCO members and partners (core/reference.py)
+#: plus USD and EUR. This is the one list: money fields offer it as their choices and every
+#: validation of a currency code checks it. It is spelt out here, names included, so that an
+#: upgrade of babel or py-moneyed (which derive their lists from CLDR) can never change a
+#: migration or what the API accepts. A test checks it covers every served country's currency.
+SUPPORTED_CURRENCIES: dict[str, str] = {
+    "AED": "UAE dirham",
+    "AFN": "Afghan afghani",
+    "AMD": "Armenian dram",
+    "AZN": "Azerbaijani manat",
+    "BHD": "Bahraini dinar",
+    "BYN": "Belarusian ruble",
+    "CNY": "Chinese yuan",
+    "EGP": "Egyptian pound",
+    "EUR": "Euro",
+    "INR": "Indian rupee",
+    "IRR": "Iranian rial",
+    "KGS": "Kyrgyz som",
+    "KHR": "Cambodian riel",
+    "KWD": "Kuwaiti dinar",
+    "KZT": "Kazakhstani tenge",
+    "LAK": "Lao kip",
+    "LKR": "Sri Lankan rupee",
+    "MMK": "Myanmar kyat",
+    "MNT": "Mongolian tögrög",
+    "MVR": "Maldivian rufiyaa",
+    "NPR": "Nepalese rupee",
+    "PKR": "Pakistani rupee",
+    "QAR": "Qatari riyal",
+    "RUB": "Russian ruble",
+    "SAR": "Saudi riyal",
+    "TJS": "Tajikistani somoni",
+    "TRY": "Turkish lira",
+    "USD": "US dollar",
+    "UZS": "Uzbekistani som",
+}
+
+#: Every money column is DECIMAL(18, 3): three decimals for KWD/BHD, so at most 15 integer digits.
+#: API and CSV input is refused beyond that rather than failing in the database.
+MONEY_MAX_DIGITS = 18
+MONEY_DECIMAL_PLACES = 3
+
+#: ``choices`` for every currency column (django-money's ``currency_choices``).
+CURRENCY_CHOICES: list[tuple[str, str]] = list(SUPPORTED_CURRENCIES.items())
 
 
 class MoneyError(ValueError):
@@ -44,13 +90,16 @@ class MoneyError(ValueError):
 
 
 def currency_exists(code: str) -> bool:
-    return isinstance(code, str) and code.upper() == code and code in CURRENCIES and code not in _NOT_TRADEABLE
+    """True for a currency Karavan accepts (upper-case ISO 4217 code in ``SUPPORTED_CURRENCIES``)."""
+    return isinstance(code, str) and code in SUPPORTED_CURRENCIES and code in CURRENCIES
 
 
 def minor_unit_digits(currency: str | Currency) -> int:
     """Decimal places of the currency's minor unit (2 for KZT, 0 for JPY, 3 for KWD)."""
     code = currency.code if isinstance(currency, Currency) else currency
-    if not currency_exists(code):
+    # Any ISO 4217 code works here (Stripe's zero-decimal JPY included); which currencies Karavan
+    # accepts is decided by currency_exists() at the edges.
+    if not isinstance(code, str) or code not in CURRENCIES:
         raise MoneyError(f"Unknown currency {code!r}.", field="currency")
     sub_unit = get_currency(code).sub_unit or 1
     digits = 0

@@ -76,7 +76,7 @@ def test_minor_units_round_trip(money: Money, minor: int) -> None:
         ("NaN", "KZT", "amount"),
         ("Infinity", "KZT", "amount"),
         ("12.505", "KZT", "amount"),  # more decimals than the currency has
-        ("1.5", "JPY", "amount"),
+        ("1.5", "JPY", "currency"),  # not a currency Karavan trades in
         ("1.2345", "KWD", "amount"),
         ("12,50", "KZT", "amount"),
         ("", "KZT", "amount"),
@@ -125,3 +125,24 @@ def test_money_field_fixed_currency() -> None:
     other = PriceSerializer(data={"price": {"amount": "69.00", "currency": "KZT"}})
     assert not other.is_valid()
     assert "currency" in str(other.errors)
+
+
+def test_supported_currencies_are_the_sco_currencies_plus_usd_and_eur() -> None:
+    from core.money import CURRENCY_CHOICES, SUPPORTED_CURRENCIES
+    from core.reference import COUNTRIES
+
+    assert set(SUPPORTED_CURRENCIES) == {country.currency for country in COUNTRIES} | {"USD", "EUR"}
+    assert dict(CURRENCY_CHOICES) == SUPPORTED_CURRENCIES
+
+
+def test_every_money_column_offers_exactly_the_supported_currencies() -> None:
+    """The choices come from our list, not from babel, so a library upgrade cannot change a migration."""
+    from django.apps import apps
+    from djmoney.models.fields import CurrencyField
+
+    from core.money import CURRENCY_CHOICES
+
+    columns = [field for model in apps.get_models() for field in model._meta.fields if isinstance(field, CurrencyField)]
+    assert len(columns) >= 15
+    for column in columns:
+        assert list(column.choices) == CURRENCY_CHOICES, f"{column.model.__name__}.{column.name}"

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from djmoney.models.fields import MoneyField
 
+from core.fields import money_field
 from sellers.models import Seller
 
 # Languages a product can be translated into (ISO 639-1; "zh" is Simplified Chinese).
@@ -130,7 +130,7 @@ class ProductVariant(models.Model):
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
-    price = MoneyField(max_digits=18, decimal_places=3, default_currency=None, null=True, blank=True)
+    price = money_field(null=True, blank=True)
     weight_kg = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     length_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     width_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)

@@ -8,8 +8,8 @@ Every change is a conditional UPDATE recorded as an ``OrderEvent``.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from djmoney.models.fields import MoneyField
 
+from core.fields import money_field
 from warehouses.models import OutboundStatus
 
 
@@ -34,10 +34,6 @@ class Preference(models.TextChoices):
     FASTEST = "fastest", "Fastest"
 
 
-def _money(**kwargs: object) -> MoneyField:
-    return MoneyField(max_digits=18, decimal_places=3, default_currency=None, **kwargs)
-
-
 class Order(models.Model):
     number = models.CharField(max_length=32, unique=True, help_text="Human reference, e.g. KRV-2026-000123.")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
@@ -46,10 +42,10 @@ class Order(models.Model):
     preference = models.CharField(max_length=10, choices=Preference.choices, default=Preference.CHEAPEST)
     shipping_address = models.JSONField()
     destination_country = models.CharField(max_length=2)
-    subtotal = _money()
-    shipping_total = _money()
-    duties_total = _money()
-    total = _money()
+    subtotal = money_field()
+    shipping_total = money_field()
+    duties_total = money_field()
+    total = money_field()
     duties_notes = models.JSONField(default=list, blank=True)
     exchange_rates = models.JSONField(
         default=dict, blank=True, help_text='Rates used: {"CNY→KZT": {"rate": "70.13", "rate_ids": [3, 7]}}.'
@@ -78,9 +74,9 @@ class SellerOrder(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="seller_orders")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")
     status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
-    subtotal = _money(help_text="Goods value in the order currency.")
-    subtotal_seller = _money(help_text="Goods value in the seller's currency (what the seller is paid on).")
-    shipping_total = _money()
+    subtotal = money_field(help_text="Goods value in the order currency.")
+    subtotal_seller = money_field(help_text="Goods value in the seller's currency (what the seller is paid on).")
+    shipping_total = money_field()
     commission_percent = models.DecimalField(max_digits=5, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,9 +98,9 @@ class OrderLine(models.Model):
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=300)
     quantity = models.PositiveIntegerField()
-    unit_price_seller = _money(help_text="Unit price in the seller's currency at placement.")
-    unit_price = _money(help_text="Unit price in the order currency (rounded, for display).")
-    line_total = _money(help_text="Unit price × quantity × rate, rounded once, in the order currency.")
+    unit_price_seller = money_field(help_text="Unit price in the seller's currency at placement.")
+    unit_price = money_field(help_text="Unit price in the order currency (rounded, for display).")
+    line_total = money_field(help_text="Unit price × quantity × rate, rounded once, in the order currency.")
     exchange_rate = models.DecimalField(max_digits=24, decimal_places=10)
     exchange_rate_ids = models.JSONField(default=list, blank=True)
     livestream = models.PositiveBigIntegerField(null=True, blank=True)
@@ -136,10 +132,12 @@ class OrderShipment(models.Model):
     border_crossings = models.JSONField(default=list, blank=True)
     weight_kg = models.DecimalField(max_digits=12, decimal_places=3)
     volume_m3 = models.DecimalField(max_digits=12, decimal_places=6)
-    declared_value = _money(help_text="Goods value in the order currency.")
-    quoted_cost = _money(help_text="The planner's price, in its currency (USD).")
-    shipping = _money(help_text="Shipping charged, in the order currency.")
-    duties = _money(null=True, blank=True, help_text="Estimated import duties and VAT; null when no rule is known.")
+    declared_value = money_field(help_text="Goods value in the order currency.")
+    quoted_cost = money_field(help_text="The planner's price, in its currency (USD).")
+    shipping = money_field(help_text="Shipping charged, in the order currency.")
+    duties = money_field(
+        null=True, blank=True, help_text="Estimated import duties and VAT; null when no rule is known."
+    )
     duty_note = models.CharField(max_length=300, blank=True)
     duty_rule = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
-from djmoney.models.fields import MoneyField
+
+from core.fields import money_field
 
 
 class PaymentStatus(models.TextChoices):
@@ -16,7 +17,7 @@ class Payment(models.Model):
     order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="payment")
     provider = models.CharField(max_length=20)
     status = models.CharField(max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
-    amount = MoneyField(max_digits=18, decimal_places=3, default_currency=None)
+    amount = money_field()
     provider_payment_id = models.CharField(max_length=120, blank=True)
     client_secret = models.CharField(max_length=200, null=True, blank=True)
     provider_reference = models.CharField(
@@ -39,7 +40,7 @@ class Refund(models.Model):
     """Money sent back; ``idempotency_key`` is unique so a retried cancel refunds once."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount = MoneyField(max_digits=18, decimal_places=3, default_currency=None)
+    amount = money_field()
     status = models.CharField(max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING)
     reason = models.CharField(max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True)

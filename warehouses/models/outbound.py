@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from djmoney.models.fields import MoneyField
+
+from core.fields import money_field
 
 
 class OutboundStatus(models.TextChoices):
@@ -35,7 +36,7 @@ class OutboundShipment(models.Model):
     mode = models.CharField(max_length=16, blank=True)
     transit_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
     transit_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
-    shipping_cost = MoneyField(max_digits=18, decimal_places=3, default_currency=None, null=True, blank=True)
+    shipping_cost = money_field(null=True, blank=True)
     # Filled when packed: what the scale and the tape measure say.
     weight_kg = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     length_cm = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
@@ -88,7 +89,7 @@ class OutboundLine(models.Model):
     shipment = models.ForeignKey(OutboundShipment, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
-    declared_unit_value = MoneyField(max_digits=18, decimal_places=3, default_currency=None)
+    declared_unit_value = money_field()
 
     class Meta:
         ordering = ["id"]

@@ -115,7 +115,7 @@ def test_no_feasible_route_names_each_options_failed_constraint(seeded: tuple[in
             "cold_chain_unavailable",
         ),
         ({"temperature_min_c": -40}, "temperature_min_c", "cold_chain_unavailable"),
-        ({"declared_value": Money(Decimal("200"), "GBP")}, "declared_value", "unknown_currency"),
+        ({"declared_value": Money(Decimal("200"), "QAR")}, "declared_value", "unknown_currency"),
         ({"origin_hub": "ALA", "destination_country": "KZ", "weight_kg": Decimal("0")}, "weight_kg", "out_of_range"),
     ],
 )
@@ -131,11 +131,11 @@ def test_bad_input_is_a_validation_error_naming_the_field(
 
 def test_declared_value_in_another_currency_uses_cores_exchange_rates(seeded: tuple[int, int]) -> None:
     exchange_rates_store(
-        base="USD", rates={"GBP": Decimal("0.80")}, source="test", effective_at=datetime(2026, 1, 1, tzinfo=UTC)
+        base="USD", rates={"QAR": Decimal("3.20")}, source="test", effective_at=datetime(2026, 1, 1, tzinfo=UTC)
     )
-    in_pounds = quote(declared_value=Money(Decimal("160"), "GBP"))
+    in_riyals = quote(declared_value=Money(Decimal("640"), "QAR"))
 
-    assert in_pounds.cost == quote().cost  # £160 = $200 at 0.80
+    assert in_riyals.cost == quote().cost  # 640 QAR = $200 at 3.20
 
 
 def test_planner_settings_come_from_django_settings(settings) -> None:  # type: ignore[no-untyped-def]
