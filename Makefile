@@ -8,15 +8,28 @@ MANAGE := $(BIN)/python manage.py
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint worker install migrate seed bench clean
+.PHONY: run test lint worker install lock migrate seed bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installs come from the lock files only: every package, transitive ones included, pinned with
+# hashes (--require-hashes), and --no-deps so pip never resolves anything the lock does not list.
+$(STAMP): requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the lock files from requirements.txt / requirements-dev.txt. Existing pins are kept
+# unless asked: `make lock UPGRADE=celery` (one package) or `make lock UPGRADE=--all`.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	$(if $(filter --all,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
+lock: install
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
+	@rm -f $(STAMP)
+	$(MAKE) install
 
 migrate: install
 	@mkdir -p var
