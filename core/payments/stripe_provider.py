@@ -72,7 +72,13 @@ def _error(error: stripe.StripeError) -> PaymentProviderError:
     return PaymentProviderError(message, code=code)
 
 
-def _payment(obj: Mapping[str, Any]) -> ProviderPayment:
+def _plain(obj: Any) -> Mapping[str, Any]:
+    """stripe-python objects are not dicts (``.get`` is refused): read them as plain ones."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+
+def _payment(obj: Any) -> ProviderPayment:
+    obj = _plain(obj)
     status = str(obj.get("status") or "")
     if status == "succeeded":
         normalised = PAYMENT_SUCCEEDED
@@ -96,7 +102,8 @@ def _payment(obj: Mapping[str, Any]) -> ProviderPayment:
     )
 
 
-def _refund(obj: Mapping[str, Any]) -> ProviderRefund:
+def _refund(obj: Any) -> ProviderRefund:
+    obj = _plain(obj)
     amount = obj.get("amount")
     currency = obj.get("currency")
     metadata = obj.get("metadata") or {}
@@ -217,10 +224,11 @@ class StripePaymentProvider(PaymentProvider):
             found = self.client.v1.accounts.retrieve(account)
         except stripe.StripeError as error:
             raise _error(error) from error
-        requirements = found.get("requirements") or {}
+        account_data = _plain(found)
+        requirements = account_data.get("requirements") or {}
         return ProviderAccount(
-            reference=str(found.id),
-            payouts_enabled=bool(found.get("payouts_enabled")),
+            reference=str(account_data.get("id")),
+            payouts_enabled=bool(account_data.get("payouts_enabled")),
             restricted=bool(requirements.get("disabled_reason")),
         )
 
