@@ -50,7 +50,7 @@ def refundable_amount(*, payment: Payment, seller_order: SellerOrder | None = No
     if seller_order is not None:
         part = seller_order.subtotal.amount + seller_order.shipping_total.amount - _refunded(seller_order=seller_order)
         left = min(left, part)
-    return Money(max(left, 0), currency)
+    return money_round(Money(max(left, 0), currency))
 
 
 def _schedule(refund: Refund) -> None:
