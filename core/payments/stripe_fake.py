@@ -255,9 +255,10 @@ class StripeFake:
             self.intents[intent_id] = intent
             self._emit("payment_intent.created", intent)
             return 200, intent
-        intent = self.intents.get(rest[0])
-        if intent is None:
+        found = self.intents.get(rest[0])
+        if found is None:
             return _error(404, f"No such payment_intent: '{rest[0]}'", "resource_missing")
+        intent = found
         action = rest[1] if len(rest) > 1 else ""
         if action == "confirm":
             return self._confirm(intent, str(form.get("payment_method", "pm_card_visa")))
