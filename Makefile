@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint worker install lock migrate seed bench clean
+.PHONY: run test lint worker install lock migrate seed bench clean stripe-fake
 
 # Installs come from the lock files only: every package, transitive ones included, pinned with
 # hashes (--require-hashes), and --no-deps so pip never resolves anything the lock does not list.
@@ -63,10 +63,18 @@ lint: install
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=lint-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
-		ALLOWED_HOSTS=karavan.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=karavan.example OFFLINE_PAYMENT_METHOD=bank_transfer \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# A local fake of the Stripe API (core/payments/stripe_fake.py) that delivers signed webhooks to
+# `make run` on $(PORT); run the app beside it with the variables it prints (README: "Payments").
+STRIPE_FAKE_PORT ?= 12111
+stripe-fake: install
+	$(MANAGE) stripe_fake --port $(STRIPE_FAKE_PORT) \
+		--webhook-url http://127.0.0.1:$(PORT)/api/v1/payments/stripe/webhook/
 
 bench: install
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

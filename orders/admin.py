@@ -2,10 +2,28 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from orders.models import Cart, CartItem, Order, OrderEvent, OrderLine, OrderShipment, Payment, Refund, SellerOrder
+from core.exceptions import DomainError
+from core.money import from_minor_units
+from orders.models import (
+    Cart,
+    CartItem,
+    LedgerEntry,
+    LedgerPosting,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderShipment,
+    Payment,
+    Refund,
+    SellerOrder,
+    SellerTransfer,
+    WebhookEvent,
+)
+from orders.services import order_pay_confirm_by_staff
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -61,7 +79,16 @@ class OrderShipmentInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ("provider", "status", "amount", "provider_payment_id", "provider_reference", "confirmed_at")
+    fields = (
+        "provider",
+        "status",
+        "amount",
+        "provider_payment_id",
+        "provider_reference",
+        "last_error",
+        "confirmed_at",
+        "confirmed_by",
+    )
     readonly_fields = fields
 
 
@@ -79,6 +106,7 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "placed_at"
     list_select_related = ("buyer",)
     inlines = (SellerOrderInline, OrderLineInline, OrderShipmentInline, PaymentInline, OrderEventInline)
+    actions = ("confirm_offline_payment",)
     readonly_fields = (
         "number",
         "buyer",
@@ -110,19 +138,35 @@ class OrderAdmin(admin.ModelAdmin):
         queryset, _ = super().get_search_results(request, queryset, search_term)
         return queryset.distinct(), False
 
+    @admin.action(description="Confirm offline payment received (cash on delivery, bank transfer)")
+    def confirm_offline_payment(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        """With the offline provider only staff confirm payments (production); each order once."""
+        confirmed = 0
+        for order in queryset.order_by("pk"):
+            try:
+                order_pay_confirm_by_staff(order=order, actor=request.user)
+                confirmed += 1
+            except DomainError as error:
+                self.message_user(request, f"{order.number}: {error.detail}", messages.WARNING)
+        if confirmed:
+            self.message_user(request, f"{confirmed} payment(s) confirmed.", messages.SUCCESS)
+
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ("idempotency_key", "payment", "amount", "status", "created_at", "completed_at")
+    list_display = ("idempotency_key", "payment", "seller_order", "amount", "status", "created_at", "completed_at")
     list_filter = ("status",)
     search_fields = ("idempotency_key", "payment__order__number")
     readonly_fields = (
         "payment",
+        "seller_order",
         "amount",
         "status",
         "reason",
         "idempotency_key",
         "provider_reference",
+        "requested_by",
+        "restocked",
         "created_at",
         "completed_at",
     )
@@ -143,3 +187,60 @@ class CartAdmin(admin.ModelAdmin):
     search_fields = ("user__email",)
     raw_id_fields = ("user",)
     inlines = (CartItemInline,)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by services only; staff read them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LedgerEntryInline(ReadOnlyInline):
+    model = LedgerEntry
+    fields = ("account", "seller", "seller_order", "kind", "currency", "amount_minor")
+    readonly_fields = fields
+
+
+@admin.register(LedgerPosting)
+class LedgerPostingAdmin(ReadOnlyAdmin):
+    """The platform's money ledger: every posting with its balanced lines."""
+
+    list_display = ("key", "kind", "currency", "order", "description", "created_at")
+    list_filter = ("kind", "currency")
+    search_fields = ("key", "order__number")
+    list_select_related = ("order",)
+    inlines = (LedgerEntryInline,)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "posting", "account", "seller", "kind", "amount")
+    list_filter = ("account", "kind", "currency")
+    search_fields = ("posting__order__number", "seller__display_name")
+    list_select_related = ("posting", "seller")
+
+    @admin.display(description="amount")
+    def amount(self, entry: LedgerEntry) -> str:
+        return str(from_minor_units(entry.amount_minor, entry.currency))
+
+
+@admin.register(SellerTransfer)
+class SellerTransferAdmin(ReadOnlyAdmin):
+    list_display = ("idempotency_key", "seller", "amount", "status", "attempts", "last_error", "paid_at")
+    list_filter = ("status",)
+    search_fields = ("idempotency_key", "seller__display_name", "provider_reference")
+    list_select_related = ("seller",)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("event_id", "type", "received_at", "processed_at", "deliveries", "outcome")
+    list_filter = ("type",)
+    search_fields = ("event_id",)

@@ -9,19 +9,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.idempotency import idempotent_response
+from core.api.fields import money_to_representation as money
+from core.api.idempotency import REPLAY_HEADER, idempotent_response
 from core.api.pagination import PageNumberPagination
 from core.exceptions import ValidationFailed
-from core.money import currency_exists
+from core.money import Money, currency_exists
 from core.reference import country_get
 from orders import selectors
 from orders.serializers import (
     CartItemCreateSerializer,
     CartItemUpdateSerializer,
     CheckoutSerializer,
+    RefundCreateSerializer,
     cart_rendering,
+    ledger_entry_rendering,
     order_rendering,
     quote_rendering,
+    refund_rendering,
     seller_order_rendering,
 )
 from orders.services import (
@@ -33,6 +37,9 @@ from orders.services import (
     order_cancel,
     order_pay_offline,
     order_place,
+    payment_open,
+    payment_retry,
+    refund_create,
 )
 from sellers.permissions import IsSellerMember
 from sellers.selectors import seller_for_user
@@ -140,7 +147,19 @@ class OrderListView(APIView):
 
     @extend_schema(request=CheckoutSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
-        return idempotent_response(request, scope="orders.create", handler=lambda: self._create(request))
+        response = idempotent_response(request, scope="orders.create", handler=lambda: self._create(request))
+        if response.status_code != status.HTTP_201_CREATED:
+            return response
+        # The order (and the Idempotency-Key's transaction) is committed: open the payment now, with
+        # no row lock held, and answer with its client secret. A replay answers with the same order
+        # as it is now (payment_open does nothing for a payment already open).
+        order = selectors.order_get_for_buyer(user=request.user, order_id=response.data["id"])
+        payment_open(order=order)
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order.pk)
+        fresh = Response(order_rendering(order, tracking=selectors.order_tracking(order=order)), status=201)
+        if response.has_header(REPLAY_HEADER):
+            fresh[REPLAY_HEADER] = response[REPLAY_HEADER]
+        return fresh
 
     def _create(self, request: Request) -> Response:
         arguments = _checkout_arguments(request)
@@ -194,3 +213,82 @@ class SellerOrderListView(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([seller_order_rendering(part) for part in page or []])
+
+
+class OrderPaymentView(APIView):
+    """``POST /orders/{id}/payment/``: open the payment again after the provider could not be reached."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, order_id: int) -> Response:
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        payment_retry(order=order)
+        order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+        return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)))
+
+
+class OrderRefundsView(APIView):
+    """``POST /orders/{id}/refunds/`` (platform staff): refund the order or one seller's part."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RefundCreateSerializer, responses={201: dict})
+    def post(self, request: Request, order_id: int) -> Response:
+        order = selectors.order_get_for_staff(user=request.user, order_id=order_id)
+        return idempotent_response(request, scope="orders.refund", handler=lambda: self._create(request, order))
+
+    def _create(self, request: Request, order: Any) -> Response:
+        payload = RefundCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        amount: Money | None = data.get("amount")
+        refund = refund_create(
+            order=order,
+            amount=amount,
+            seller_order_id=data.get("seller_order"),
+            reason=data.get("reason", ""),
+            actor=request.user,
+            request_key=request.headers.get("Idempotency-Key"),
+        )
+        return Response(refund_rendering(refund), status=status.HTTP_201_CREATED)
+
+
+class SellerBalanceView(APIView):
+    permission_classes = [IsSellerMember]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        seller = seller_for_user(user=request.user)
+        balances = selectors.seller_balance(seller=seller)
+        return Response(
+            {
+                "balances": [
+                    {
+                        "currency": row["currency"],
+                        **{
+                            name: money(row[name])
+                            for name in ("earned", "commission", "refunded", "transferred", "payable")
+                        },
+                    }
+                    for row in balances
+                ],
+                "payout_status": seller.payout_status,
+            }
+        )
+
+
+class SellerBalanceEntriesView(APIView):
+    permission_classes = [IsSellerMember]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        seller = seller_for_user(user=request.user)
+        currency = (request.query_params.get("currency") or "").upper() or None
+        if currency is not None and not currency_exists(currency):
+            raise ValidationFailed("Unknown currency.", errors={"currency": ["Use an ISO 4217 code such as KZT."]})
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.seller_ledger_entries(seller=seller, currency=currency), request, view=self
+        )
+        return paginator.get_paginated_response([ledger_entry_rendering(entry) for entry in page or []])

@@ -49,3 +49,18 @@ class ManualPaymentNotAllowed(DomainError):
     status_code = 409
     code = "manual_payment_not_allowed"
     default_detail = "Orders are paid through the configured payment provider, not marked paid by hand."
+
+
+class RefundNotAllowed(Conflict):
+    code = "refund_not_allowed"
+    default_detail = "Nothing was captured on this order, so nothing can be refunded."
+
+
+class RefundExceedsCapture(ValidationFailed):
+    code = "refund_exceeds_capture"
+    default_detail = "The refund is larger than what is left to refund."
+
+
+class PaymentNotRetryable(Conflict):
+    code = "payment_not_retryable"
+    default_detail = "This order's payment cannot be opened again."

@@ -2,10 +2,21 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
+from core.money import from_minor_units
 from orders.exceptions import OrderNotFound
-from orders.models import CartItem, Order, OrderEvent, OrderLine, OrderShipment, SellerOrder
+from orders.models import (
+    CartItem,
+    LedgerAccount,
+    LedgerEntry,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderShipment,
+    PostingKind,
+    SellerOrder,
+)
 from warehouses.models import ShipmentEvent
 
 
@@ -28,6 +39,7 @@ def cart_item_get(*, cart: Any, item_id: Any) -> CartItem:
 
 def _order_queryset() -> QuerySet[Order]:
     return Order.objects.select_related("payment").prefetch_related(
+        "payment__refunds",
         Prefetch("lines", queryset=OrderLine.objects.select_related("seller_order__seller").order_by("pk")),
         Prefetch("shipments", queryset=OrderShipment.objects.select_related("warehouse", "seller_order__seller")),
         Prefetch("seller_orders", queryset=SellerOrder.objects.select_related("seller").order_by("pk")),
@@ -117,3 +129,56 @@ def cart_priced(*, cart: Any, currency: str, user: Any = None) -> tuple[list[Car
         }
     subtotal = money_sum([row["line_total"] for row in priced.values() if row["line_total"] is not None], currency)
     return items, priced, subtotal
+
+
+def order_get_for_staff(*, user: Any, order_id: Any) -> Order:
+    """Any order, for platform staff (refunds); to anyone else every order is a 404."""
+    order = _order_queryset().filter(pk=order_id).first() if str(order_id).isdigit() and user.is_staff else None
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def seller_balance(*, seller: Any) -> list[dict[str, Any]]:
+    """Per currency, from the ledger lines of the seller's payable account: what they earned (goods
+    sold), commission (net of what refunds returned), refunded goods, transferred, and still payable."""
+    rows = (
+        LedgerEntry.objects.filter(seller=seller, account=LedgerAccount.SELLER_PAYABLE)
+        .values("currency", "kind")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("currency", "kind")
+    )
+    by_currency: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_currency.setdefault(row["currency"], {})[row["kind"]] = int(row["total"] or 0)
+    balances = []
+    for currency, kinds in by_currency.items():
+        earned = -kinds.get(PostingKind.CHARGE, 0)
+        commission = kinds.get(PostingKind.COMMISSION, 0) + kinds.get(PostingKind.COMMISSION_REVERSAL, 0)
+        refunded = kinds.get(PostingKind.REFUND, 0)
+        transferred = kinds.get(PostingKind.TRANSFER, 0)
+        payable = -sum(kinds.values())
+        balances.append(
+            {
+                "currency": currency,
+                **{
+                    name: from_minor_units(value, currency)
+                    for name, value in (
+                        ("earned", earned),
+                        ("commission", commission),
+                        ("refunded", refunded),
+                        ("transferred", transferred),
+                        ("payable", payable),
+                    )
+                },
+            }
+        )
+    return balances
+
+
+def seller_ledger_entries(*, seller: Any, currency: str | None = None) -> QuerySet[Any]:
+    """The seller's own ledger lines (their payable account only), newest first."""
+    queryset = LedgerEntry.objects.filter(seller=seller, account=LedgerAccount.SELLER_PAYABLE)
+    if currency:
+        queryset = queryset.filter(currency=currency)
+    return queryset.select_related("posting__order").order_by("-created_at", "-id")

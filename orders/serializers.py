@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api.fields import MoneyField
 from core.api.fields import money_to_representation as money
 from orders.models import Order, SellerOrder
 from orders.services.checkout import Quote
@@ -23,6 +24,14 @@ class CheckoutSerializer(serializers.Serializer):
     shipping_address = serializers.JSONField()
     currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
     preference = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+
+class RefundCreateSerializer(serializers.Serializer):
+    """Staff refund: all that is left (no amount) or part of it; of the order or of one seller's part."""
+
+    amount = MoneyField(required=False, min_amount=0)
+    seller_order = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 def seller_brief(seller: Any) -> dict[str, Any]:
@@ -171,6 +180,11 @@ def order_rendering(order: Order, *, tracking: list[dict[str, Any]] | None = Non
             "provider": payment.provider if payment else None,
             "client_secret": payment.client_secret if payment else None,
             "status": payment.status if payment else None,
+            "amount": money(payment.amount) if payment else None,
+            # "retry": the provider could not be reached; POST /orders/{id}/payment/ opens it again.
+            "retryable": bool(payment and payment.status in ("retry", "failed") and order.status == "pending_payment"),
+            "error": payment.last_error if payment else "",
+            "refunds": [refund_rendering(refund) for refund in (payment.refunds.all() if payment else [])],
         },
         "reserved_until": order.reserved_until,
         "placed_at": order.placed_at,
@@ -212,4 +226,31 @@ def seller_order_rendering(part: SellerOrder) -> dict[str, Any]:
             }
             for shipment in part.shipments.all()
         ],
+    }
+
+
+def refund_rendering(refund: Any) -> dict[str, Any]:
+    return {
+        "id": refund.pk,
+        "amount": money(refund.amount),
+        "status": refund.status,
+        "seller_order": refund.seller_order_id,
+        "reason": refund.reason,
+        "restocked": refund.restocked,
+        "created_at": refund.created_at,
+    }
+
+
+def ledger_entry_rendering(entry: Any) -> dict[str, Any]:
+    from core.money import from_minor_units
+
+    # A seller's view: what they earned is positive (the ledger stores it as a credit).
+    return {
+        "id": entry.pk,
+        "created_at": entry.created_at,
+        "kind": entry.kind,
+        "order_number": entry.posting.order.number,
+        "seller_order": entry.seller_order_id,
+        "amount": money(from_minor_units(-entry.amount_minor, entry.currency)),
+        "description": entry.posting.description,
     }

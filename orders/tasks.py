@@ -45,3 +45,29 @@ def order_shipment_sync_task(outbound_shipment_id: int) -> bool:
     if status is None:
         return False
     return order_shipment_status_apply(outbound_shipment_id=outbound_shipment_id, new_status=status)
+
+
+@shared_task(
+    name="orders.tasks.webhook_event_process_task", autoretry_for=(OSError,), retry_backoff=True, max_retries=10
+)
+def webhook_event_process_task(event_id: int) -> str:
+    """Apply one received provider event (once; a processed event is left alone)."""
+    from orders.services import webhook_event_process
+
+    return webhook_event_process(event_id=event_id)
+
+
+@shared_task(name="orders.tasks.payments_reconcile_task")
+def payments_reconcile_task() -> dict[str, int]:
+    """Periodic: ask the provider about orders still unpaid, so a lost webhook never loses a payment."""
+    from orders.services import payments_reconcile
+
+    return payments_reconcile()
+
+
+@shared_task(name="orders.tasks.payouts_run_task")
+def payouts_run_task() -> dict[str, int]:
+    """Periodic: transfer delivered seller orders' shares (held and failed ones are retried)."""
+    from orders.services import payouts_run
+
+    return payouts_run()

@@ -21,6 +21,7 @@ from sellers.exceptions import (
     InvitationEmailMismatch,
     InvitationNotFound,
     LastOwner,
+    PayoutProviderError,
 )
 from sellers.models import (
     InvitationStatus,
@@ -211,14 +212,16 @@ def seller_payout_status_set_for_account(*, stripe_account_id: str, status: str)
 def seller_payout_onboarding_start(*, seller: Seller, user: Any, refresh_url: str, return_url: str) -> str:
     """The URL where the owner finishes payout onboarding.
 
-    With Stripe configured: the Express account is created once (idempotency key ``acct:<id>``,
-    stored with a conditional update, no lock held during the network call), then a fresh account
-    link is returned. Without a key: the offline stand-in marks payouts enabled so the demo works
-    and returns ``return_url``.
+    With Stripe: the Express account is created once (idempotency key ``acct:<id>``, stored with a
+    conditional update, no lock held during the network call), then a fresh account link is
+    returned. With the offline provider: in the demo (``OFFLINE_PAYMENTS_SELF_SERVICE``) payouts
+    are enabled at once; in production they stay pending until platform staff enable them, since
+    nothing was verified.
     """
-    if not payouts.stripe_enabled():
-        seller_payout_status_set(seller=seller, status=PayoutStatus.ENABLED)
-        return f"{return_url}{'&' if '?' in return_url else '?'}payouts=offline"
+    if settings.PAYMENT_PROVIDER == "offline":
+        if settings.OFFLINE_PAYMENTS_SELF_SERVICE:
+            seller_payout_status_set(seller=seller, status=PayoutStatus.ENABLED)
+        return payouts.account_link_create(account_id="", refresh_url=refresh_url, return_url=return_url)
     if not seller.stripe_account_id:
         account_id = payouts.connect_account_create(seller=seller, email=user.email)
         Seller.objects.filter(pk=seller.pk, stripe_account_id="").update(stripe_account_id=account_id)
@@ -226,3 +229,25 @@ def seller_payout_onboarding_start(*, seller: Seller, user: Any, refresh_url: st
     return payouts.account_link_create(
         account_id=seller.stripe_account_id, refresh_url=refresh_url, return_url=return_url
     )
+
+
+def seller_payout_status_sync(*, stripe_account_id: str) -> Seller | None:
+    """``account.updated``: re-read the account from the provider and set the status it shows now.
+
+    Re-reading (instead of trusting the event body) makes account events safe in any arrival
+    order: an old "pending" event that arrives last cannot undo "enabled". No lock is held during
+    the provider call; the status write is one conditional update.
+    """
+    seller = Seller.objects.filter(stripe_account_id=stripe_account_id).first()
+    if seller is None or not stripe_account_id:
+        return None
+    from core.payments import PaymentProviderError, payment_provider_get
+
+    try:
+        account = payment_provider_get().account_retrieve(account=stripe_account_id)
+    except PaymentProviderError as error:
+        raise PayoutProviderError(extra={"provider_message": str(error)}) from error
+    seller_payout_status_set(
+        seller=seller, status=payouts.payout_status_from_account(account), stripe_account_id=stripe_account_id
+    )
+    return seller

@@ -192,6 +192,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "warehouses.transport.tasks.consolidate_departures_task",
         "schedule": timedelta(minutes=15),
     },
+    # A lost webhook never loses a paid order: ask the provider about orders still unpaid.
+    "reconcile-payments": {
+        "task": "orders.tasks.payments_reconcile_task",
+        "schedule": timedelta(minutes=10),
+    },
+    # Delivered seller orders past the holding period are paid out (retries failed transfers too).
+    "pay-out-sellers": {
+        "task": "orders.tasks.payouts_run_task",
+        "schedule": timedelta(minutes=30),
+    },
     # Seasonal closures and effective dates depend on the day, so estimates are refreshed daily too.
     "recompute-delivery-estimates": {
         "task": "warehouses.transport.tasks.delivery_estimates_recompute_task",
@@ -199,11 +209,42 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
-# --- Stripe: unset → the offline payment provider (the embedded default).
+# --- Payments: an explicit choice of provider, never inferred from which keys happen to be set.
+# `offline` (the embedded default: no money moves, a person confirms payment) or `stripe`.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
-PAYMENT_PROVIDER = "stripe" if STRIPE_SECRET_KEY else "offline"
+# With the offline provider in production, what it stands for (cash_on_delivery / bank_transfer).
+OFFLINE_PAYMENT_METHOD = env("OFFLINE_PAYMENT_METHOD", default="")
+# True only for the demo and tests (local.py, test.py): the buyer marks an offline order paid and
+# offline payout onboarding enables payouts at once. Elsewhere staff confirm offline payments.
+OFFLINE_PAYMENTS_SELF_SERVICE = False
+# Seller payouts: a delivered seller order's share is transferred after this many days (returns window).
+PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=0)
+# Reconciliation looks at payments opened this many hours back (longer than any reservation).
+PAYMENT_RECONCILE_HOURS = env.int("PAYMENT_RECONCILE_HOURS", default=48)
+
+
+def payment_settings_validate(*, production: bool, **values: str) -> None:
+    """Stop the boot on a payment misconfiguration (Stripe chosen without keys, an unknown provider,
+    offline in production without a declared method) rather than answering 503 at checkout."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.payments.registry import payment_settings_check
+
+    problems = payment_settings_check(production=production, **values)
+    if problems:
+        raise ImproperlyConfigured(" ".join(problems))
+
+
+payment_settings_validate(
+    production=False,
+    provider=PAYMENT_PROVIDER,
+    secret_key=STRIPE_SECRET_KEY,
+    webhook_secret=STRIPE_WEBHOOK_SECRET,
+    offline_method=OFFLINE_PAYMENT_METHOD,
+)
 
 # --- Exchange rates: a JSON provider {"base": "USD", "rates": {"KZT": "512.3", ...}}.
 EXCHANGE_RATE_PROVIDER_URL = env("EXCHANGE_RATE_PROVIDER_URL", default="")

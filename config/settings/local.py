@@ -9,3 +9,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # the terminal that shows the demo logins.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "emails"))
+
+# The demo: the buyer marks an offline order paid, offline payout onboarding enables payouts.
+OFFLINE_PAYMENTS_SELF_SERVICE = True

@@ -26,3 +26,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests of the offline flow pay as the demo buyer does; production-like tests switch this off.
+OFFLINE_PAYMENTS_SELF_SERVICE = True

@@ -1,6 +1,7 @@
-"""Orders' tables: carts, orders with seller orders, lines, shipments and events, payments and refunds."""
+"""Orders' tables: carts, orders and their parts, payments, refunds, webhooks, payouts and the ledger."""
 
 from orders.models.cart import Cart, CartItem
+from orders.models.ledger import LedgerAccount, LedgerEntry, LedgerPosting, PostingKind
 from orders.models.order import (
     Order,
     OrderEmail,
@@ -12,11 +13,24 @@ from orders.models.order import (
     SellerOrder,
     ShipmentStatus,
 )
-from orders.models.payment import Payment, PaymentStatus, Refund, RefundStatus
+from orders.models.payment import (
+    PAYABLE_STATUSES,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    SellerTransfer,
+    TransferStatus,
+    WebhookEvent,
+)
 
 __all__ = [
+    "PAYABLE_STATUSES",
     "Cart",
     "CartItem",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerPosting",
     "Order",
     "OrderEmail",
     "OrderEvent",
@@ -25,9 +39,13 @@ __all__ = [
     "OrderStatus",
     "Payment",
     "PaymentStatus",
+    "PostingKind",
     "Preference",
     "Refund",
     "RefundStatus",
     "SellerOrder",
+    "SellerTransfer",
     "ShipmentStatus",
+    "TransferStatus",
+    "WebhookEvent",
 ]

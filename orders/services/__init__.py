@@ -14,8 +14,19 @@ from orders.services.cart import (
 )
 from orders.services.checkout import Quote, checkout_quote
 from orders.services.lifecycle import order_cancel, order_shipment_status_apply, orders_expire_due
-from orders.services.payments import order_pay_offline, payment_confirm, refund_process, refund_request
+from orders.services.payments import (
+    order_pay_confirm_by_staff,
+    order_pay_offline,
+    payment_confirm,
+    payment_open,
+    payment_retry,
+    payment_state_apply,
+    payments_reconcile,
+)
+from orders.services.payouts import payout_send, payouts_run
 from orders.services.placement import order_place
+from orders.services.refunds import refund_create, refund_process, refund_request, refund_state_apply
+from orders.services.webhooks import webhook_event_process, webhook_receive
 
 __all__ = [
     "SESSION_CART_KEY",
@@ -31,11 +42,22 @@ __all__ = [
     "live_offers_release",
     "live_price_for",
     "order_cancel",
+    "order_pay_confirm_by_staff",
     "order_pay_offline",
     "order_place",
     "order_shipment_status_apply",
     "orders_expire_due",
     "payment_confirm",
+    "payment_open",
+    "payment_retry",
+    "payment_state_apply",
+    "payments_reconcile",
+    "payout_send",
+    "payouts_run",
+    "refund_create",
     "refund_process",
     "refund_request",
+    "refund_state_apply",
+    "webhook_event_process",
+    "webhook_receive",
 ]

@@ -22,7 +22,7 @@ from orders.models import (
 )
 from orders.services.cart import live_offers_release
 from orders.services.events import order_event_record, order_transition
-from orders.services.payments import refund_request
+from orders.services.refunds import refund_request
 from warehouses.models import OutboundShipment, OutboundStatus
 from warehouses.services import outbound_shipment_cancel
 

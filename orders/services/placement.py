@@ -27,7 +27,6 @@ from orders.models import (
     Payment,
     SellerOrder,
 )
-from orders.payments import payment_provider_get
 from orders.services.checkout import (
     Quote,
     checkout_lines_for_cart,
@@ -37,6 +36,7 @@ from orders.services.checkout import (
     reservation_lines,
 )
 from orders.services.events import order_event_record
+from orders.services.payments import payment_open
 from orders.services.pricing import Converter
 from warehouses.services import outbound_shipment_create, stock_reserve
 
@@ -189,7 +189,6 @@ def order_place(
         converter=converter,
     )
     priced = {parcel_key(parcel): parcel for parcel in draft.parcels}
-    provider = payment_provider_get()
     with transaction.atomic():
         # The buyer's cart is locked first (before any stock row) so two tabs cannot order it twice.
         Cart.objects.select_for_update().filter(pk=cart.pk).first()
@@ -199,7 +198,7 @@ def order_place(
         # stock rows are locked, so the hot rows stay locked for as short a time as possible.
         order = _write_order(user=user, quote=draft, placed_at=at)
         seller_orders, order_lines = _write_lines(order=order, quote=draft)
-        payment = Payment.objects.create(order=order, provider=provider.name, amount=order.total)
+        payment = Payment.objects.create(order=order, provider=settings.PAYMENT_PROVIDER, amount=order.total)
         CartItem.objects.filter(cart=cart).delete()
         order_event_record(
             order=order,
@@ -241,11 +240,10 @@ def order_place(
                 SellerOrder.objects.filter(pk=seller_order.pk).update(shipping_total=shipping)
             order.refresh_from_db()
         _write_shipments(order=order, quote=quote, seller_orders=seller_orders, order_lines=order_lines)
-        opened = provider.payment_create(
-            order_number=order.number, amount=order.total, idempotency_key=f"pi:{order.number}"
-        )
-        Payment.objects.filter(pk=payment.pk).update(
-            provider_payment_id=opened.reference, client_secret=opened.client_secret
-        )
         order_email_schedule(order=order, kind="placed")
+    # Ask the provider for the payment (a network call) only once the stock locks are released:
+    # after the outermost commit, since a caller (the Idempotency-Key wrapper) may still hold the
+    # transaction open. If the provider cannot be reached the order stays pending_payment with a
+    # payment the buyer can retry (POST /orders/{id}/payment/).
+    transaction.on_commit(lambda: payment_open(order=order))
     return order
