@@ -22,6 +22,7 @@ from demo.seed_catalog import _images, _import, _seller
 from demo.seed_orders import ADDRESS
 from demo.seed_warehouses import SEED_REFERENCE, _quantity
 from marketplace.models import ProductVariant
+from marketplace.services.categories import category_seed_defaults
 from orders.models import Order, OrderShipment
 from orders.services import cart_clear, cart_get_or_create, cart_item_add, order_pay_offline, order_place
 from sellers.models import Seller
@@ -90,6 +91,7 @@ def _order(seller: Seller, variants: dict[str, ProductVariant], log: Callable[[s
 
 
 def run(*, log: Callable[[str], None]) -> None:
+    category_seed_defaults()  # idempotent; lets this step run on its own too
     rows = _rows()
     user, seller = _seller(SELLER_REF, rows[0])
     outcome = _import(user, seller, rows)

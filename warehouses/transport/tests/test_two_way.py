@@ -232,3 +232,73 @@ def test_a_broken_file_changes_nothing(seeded: tuple[int, int], tmp_path: Path) 
 def test_loading_twice_with_the_return_rows_is_idempotent(seeded: tuple[int, int]) -> None:
     result = network_load()
     assert (result.created, result.updated) == (0, 0)
+
+
+DEMO_WAREHOUSE_HUBS = ["LYG", "TAO", "HRG", "URC", "ALA", "TAS", "FRU", "MOW", "OVB", "MSQ"]
+
+
+def test_estimates_cover_every_reachable_warehouse_and_served_country(seeded: tuple[int, int]) -> None:
+    from core.exceptions import DomainError
+    from core.money import Money
+    from core.selectors import country_list_served
+    from warehouses.transport.models import DeliveryEstimate
+    from warehouses.transport.selectors import planner_settings, route_quote_on
+    from warehouses.transport.services import (
+        REFERENCE_PARCEL_KG,
+        REFERENCE_PARCEL_M3,
+        REFERENCE_PARCEL_VALUE_USD,
+        delivery_estimates_recompute,
+    )
+
+    for code in DEMO_WAREHOUSE_HUBS:
+        warehouse_at(code)
+    day = datetime(2026, 3, 2).date()
+    delivery_estimates_recompute(on=day)
+
+    network, settings_ = network_snapshot(), planner_settings()
+    reachable = set()
+    for code in DEMO_WAREHOUSE_HUBS:
+        for country in country_list_served(on=day):
+            try:
+                route_quote_on(
+                    network,
+                    settings_,
+                    origin_hub=code,
+                    destination_country=country.code,
+                    weight_kg=REFERENCE_PARCEL_KG,
+                    volume_m3=REFERENCE_PARCEL_M3,
+                    declared_value=Money(REFERENCE_PARCEL_VALUE_USD, "USD"),
+                    ship_date=day,
+                )
+            except DomainError:
+                continue
+            reachable.add((code, country.code))
+    estimated = set(
+        DeliveryEstimate.objects.filter(origin_hub__code__in=DEMO_WAREHOUSE_HUBS).values_list(
+            "origin_hub__code", "destination_country"
+        )
+    )
+    assert estimated == reachable
+    # The pairs the issue was about, unreachable while lanes ran one way only:
+    assert {("TAS", "KZ"), ("TAS", "KG"), ("TAS", "RU"), ("TAS", "CN"), ("FRU", "UZ"), ("MSQ", "CN")} <= estimated
+    assert len(estimated) == 81  # 29 in the demo before lanes ran both ways (35 recomputed with its warehouses)
+
+
+def test_the_public_quote_from_tashkent_to_almaty(api_client, seeded: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    body = {
+        "origin": "TAS",
+        "destination": "ALA",
+        "weight_kg": "800",
+        "volume_m3": "3",
+        "declared_value": {"amount": "4000.00", "currency": "USD"},
+        "perishable": False,
+        "ship_date": "2026-03-02",
+    }
+    response = api_client.post("/api/v1/fulfilment/quote/", body, format="json")
+
+    assert response.status_code == 200, response.json()
+    result = response.json()
+    assert result["chosen"]["mode"] == "tir" and result["chosen"]["route"] == "TAS→ALA"
+    best = result["options"][0]
+    assert best["transit_days_max"] <= 4
+    assert best["clearances"] == [{"at": "ALA", "country": "KZ", "from": "UZ", "into": "EAEU"}]
