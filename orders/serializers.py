@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from core.api.fields import MoneyField
 from core.api.fields import money_to_representation as money
+from core.money import Money
+from orders import customs
 from orders.models import Order, SellerOrder
 from orders.services.checkout import Quote
 
@@ -32,6 +34,11 @@ class RefundCreateSerializer(serializers.Serializer):
     amount = MoneyField(required=False, min_amount=0)
     seller_order = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+def _rule_json(key: str) -> dict[str, object] | None:
+    rule = customs.rule_by_key(key) if key else None
+    return rule.as_json() if rule is not None else None
 
 
 def seller_brief(seller: Any) -> dict[str, Any]:
@@ -85,6 +92,8 @@ def quote_rendering(quote: Quote) -> dict[str, Any]:
                 "declared_value": money(parcel.declared_value),
                 "duties": money(parcel.duties),
                 "duty_note": parcel.duty_note,
+                "duty_rule": parcel.duty_rule_info,
+                "allowance_counted": money(parcel.allowance_counted),
             }
         )
     items = [
@@ -107,7 +116,14 @@ def quote_rendering(quote: Quote) -> dict[str, Any]:
         "shipping_address": quote.address,
         "items": items,
         "shipments": shipments,
-        "duties": {"estimate": money(quote.duties_total), "notes": quote.duties_notes},
+        "duties": {
+            "estimate": money(quote.duties_total),
+            "notes": quote.duties_notes,
+            "allowances": [
+                {key: money(value) if isinstance(value, Money) else value for key, value in row.items()}
+                for row in quote.allowances
+            ],
+        },
         "totals": {
             "subtotal": money(quote.subtotal),
             "shipping": money(quote.shipping_total),
@@ -164,6 +180,8 @@ def order_rendering(order: Order, *, tracking: list[dict[str, Any]] | None = Non
                 "shipping": money(shipment.shipping),
                 "duties": money(shipment.duties),
                 "duty_note": shipment.duty_note,
+                "duty_rule": _rule_json(shipment.duty_rule),
+                "allowance_counted": money(shipment.duty_allowance_counted),
                 "reasons": shipment.reasons,
                 "border_crossings": shipment.border_crossings,
             }

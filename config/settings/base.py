@@ -267,6 +267,9 @@ FULFILMENT_BUFFER_DAYS = env.int("FULFILMENT_BUFFER_DAYS", default=0)
 FULFILMENT_REEFER_PREMIUM_CHILLED = Decimal(env("FULFILMENT_REEFER_PREMIUM_CHILLED", default="1.2"))
 FULFILMENT_REEFER_PREMIUM_FROZEN = Decimal(env("FULFILMENT_REEFER_PREMIUM_FROZEN", default="1.4"))
 FULFILMENT_TIR_GUARANTEE_EUR = Decimal(env("FULFILMENT_TIR_GUARANTEE_EUR", default="100000"))
+# The return direction of a two-way lane with no price of its own costs its outbound price × this:
+# return trucks and China-bound containers fill less (sources: warehouses/fulfilment/network.py).
+FULFILMENT_BACKHAUL_FACTOR = Decimal(env("FULFILMENT_BACKHAUL_FACTOR", default="0.7"))
 # Domestic parcel delivery (goods already in the buyer's country, and the last mile of a
 # cross-border parcel): base + rate × chargeable kg, days (min, max) by country size.
 FULFILMENT_DOMESTIC_BASE_USD = Decimal(env("FULFILMENT_DOMESTIC_BASE_USD", default="3.00"))

@@ -140,6 +140,11 @@ class OrderShipment(models.Model):
     )
     duty_note = models.CharField(max_length=300, blank=True)
     duty_rule = models.CharField(max_length=40, blank=True)
+    duty_allowance_counted = money_field(
+        null=True,
+        blank=True,
+        help_text="What this parcel used of the buyer's allowance (China's annual CBEC one), in the rule's currency.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +21,7 @@ from marketplace.models import ProductStatus, ProductVariant
 from orders import customs
 from orders.addresses import address_normalize
 from orders.exceptions import CartEmpty, CartLineInvalid
-from orders.models import Cart, CartItem, Order, OrderStatus, Preference
+from orders.models import Cart, CartItem, Order, OrderShipment, OrderStatus, Preference
 from orders.services.cart import live_price_for
 from orders.services.pricing import Converter
 from sellers.models import Seller
@@ -28,6 +29,8 @@ from warehouses.models import Warehouse
 from warehouses.services import Allocation, ReservationLine, stock_reserve
 from warehouses.transport.selectors import route_quote
 
+#: China's annual CBEC allowance runs by the calendar year in China.
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
 # A variant without a weight still travels; count it as a small parcel rather than refuse the cart.
 DEFAULT_UNIT_WEIGHT_KG = Decimal("1.000")
 PAID_STATUSES = (
@@ -82,6 +85,8 @@ class ParcelQuote:
     duties: Money | None = None
     duty_note: str = ""
     duty_rule: str = ""
+    duty_rule_info: dict[str, object] | None = None  # which rule applied and how current its source is
+    allowance_counted: Money | None = None  # what the parcel uses of the buyer's annual China allowance
 
 
 @dataclass
@@ -99,6 +104,7 @@ class Quote:
     exchange_rates: dict[str, dict[str, object]]
     is_livestream: bool
     quoted_at: datetime
+    allowances: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sellers(self) -> list[Seller]:
@@ -167,6 +173,30 @@ def _uz_allowance_used(*, user: Any, at: datetime, converter: Converter, rule_cu
     return money_sum([converter.exact(order.subtotal, rule_currency) for order in orders], rule_currency)
 
 
+#: Orders whose parcels still count against a buyer's allowance (placed and not called off).
+ALLOWANCE_COUNTING_STATUSES = (OrderStatus.PENDING_PAYMENT, *PAID_STATUSES)
+
+
+def _cn_allowance_used(*, user: Any, at: datetime, rule: customs.DutyRule) -> Money:
+    """What the buyer's earlier orders this calendar year (China time) used of the annual CBEC allowance.
+
+    Each shipment records what it counted when it was placed, so a later change of exchange rate
+    does not move the allowance. Unpaid orders count too (until they expire or are cancelled): a
+    buyer cannot place several orders at once to use the allowance twice.
+    """
+    local = at.astimezone(CHINA_TIME)
+    start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    counted = OrderShipment.objects.filter(
+        order__buyer=user,
+        order__status__in=ALLOWANCE_COUNTING_STATUSES,
+        order__placed_at__gte=start,
+        order__placed_at__lt=start.replace(year=start.year + 1),
+        duty_rule=rule.key,
+        duty_allowance_counted__isnull=False,
+    ).values_list("duty_allowance_counted", "duty_allowance_counted_currency")
+    return money_sum([Money(amount, currency) for amount, currency in counted], rule.currency)
+
+
 def _parcel_profile(items: list[ParcelItem]) -> dict[str, Any]:
     products = [item.line.variant.product for item in items]
     perishable = any(product.perishable for product in products)
@@ -206,6 +236,14 @@ def _price_duties(
     parcel: ParcelQuote, *, country: str, converter: Converter, at: datetime, allowance: dict[str, Money]
 ) -> None:
     on = at.date()
+    origin = parcel.warehouse.country
+    if not customs.import_needed(origin_country=origin, destination_country=country):
+        # Stock in an overseas warehouse was cleared into its country (and the EAEU) on arrival.
+        parcel.duties = Money(0, converter.currency)
+        parcel.duty_note = customs.no_import_note(
+            origin_country=origin, destination_country=country, place=parcel.warehouse.city or parcel.warehouse.code
+        )
+        return
     rule = customs.duty_rule_for(country=country, on=on)
     if rule is None:
         estimate = customs.duty_estimate(country=country, on=on, value=Money(0, "USD"), weight_kg=Decimal(0))
@@ -214,13 +252,35 @@ def _price_duties(
     value = converter.exact(parcel.goods_value_seller, rule.currency)
     used = allowance.get(rule.key)
     estimate = customs.duty_estimate(
-        country=country, on=on, value=value, weight_kg=parcel.weight_kg, allowance_used=used
+        country=country,
+        on=on,
+        value=value,
+        weight_kg=parcel.weight_kg,
+        allowance_used=used,
+        hs_codes=[item.line.variant.product.hs_code or "" for item in parcel.items],
+        single_item=len(parcel.items) == 1 and parcel.items[0].quantity == 1,
     )
     if rule.kind == customs.MONTHLY_ALLOWANCE:
         allowance[rule.key] = (used or Money(0, rule.currency)) + value
+    elif estimate.allowance_counted is not None:
+        allowance[rule.key] = (used or Money(0, rule.currency)) + estimate.allowance_counted
+        parcel.allowance_counted = estimate.allowance_counted
     parcel.duty_rule = rule.key
+    parcel.duty_rule_info = rule.as_json()
     parcel.duty_note = estimate.note
     parcel.duties = converter.rounded(estimate.total) if estimate.total is not None else None
+
+
+def _allowance_summary(rule: customs.DutyRule, *, before: Money, after: Money, at: datetime) -> dict[str, Any]:
+    limit = Money(rule.annual_limit or Decimal(0), rule.currency)
+    return {
+        "rule": rule.key,
+        "period": str(at.astimezone(CHINA_TIME).year),
+        "limit": limit,
+        "used_before": before,
+        "this_order": after - before,
+        "remaining": Money(max(limit.amount - after.amount, Decimal(0)), rule.currency),
+    }
 
 
 def quote_build(
@@ -255,11 +315,14 @@ def quote_build(
         groups[(line.variant.seller_id, allocation.warehouse_id)].append(ParcelItem(line, allocation.quantity))
     warehouses = Warehouse.objects.select_related("hub").in_bulk({warehouse for _, warehouse in groups})
     allowance: dict[str, Money] = {}
-    uz_rule = customs.duty_rule_for(country=country, on=at.date())
-    if uz_rule is not None and uz_rule.kind == customs.MONTHLY_ALLOWANCE and user is not None:
-        allowance[uz_rule.key] = _uz_allowance_used(
-            user=user, at=at, converter=converter, rule_currency=uz_rule.currency
+    import_rule = customs.duty_rule_for(country=country, on=at.date())
+    if import_rule is not None and import_rule.kind == customs.MONTHLY_ALLOWANCE and user is not None:
+        allowance[import_rule.key] = _uz_allowance_used(
+            user=user, at=at, converter=converter, rule_currency=import_rule.currency
         )
+    if import_rule is not None and import_rule.kind == customs.CN_CBEC and user is not None:
+        allowance[import_rule.key] = _cn_allowance_used(user=user, at=at, rule=import_rule)
+    allowance_before = dict(allowance)
     parcels: list[ParcelQuote] = []
     for (_seller_id, warehouse_id), items in sorted(groups.items()):
         seller = items[0].line.variant.seller
@@ -292,6 +355,10 @@ def quote_build(
     shipping_total = money_sum([p.shipping for p in parcels if p.shipping is not None], currency)
     duties_total = money_sum([p.duties for p in parcels if p.duties is not None], currency)
     notes = sorted({p.duty_note for p in parcels if p.duties is None and p.duty_note})
+    allowances = []
+    if import_rule is not None and import_rule.kind == customs.CN_CBEC and import_rule.key in allowance_before:
+        before, after = allowance_before[import_rule.key], allowance[import_rule.key]
+        allowances.append(_allowance_summary(import_rule, before=before, after=after, at=at))
     return Quote(
         currency=currency,
         preference=preference,
@@ -306,6 +373,7 @@ def quote_build(
         exchange_rates=converter.rates_json(),
         is_livestream=any(line.livestream for line in lines),
         quoted_at=at,
+        allowances=allowances,
     )
 
 

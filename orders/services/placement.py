@@ -160,6 +160,7 @@ def _write_shipments(
             duties=parcel.duties,
             duty_note=parcel.duty_note[:300],
             duty_rule=parcel.duty_rule,
+            duty_allowance_counted=parcel.allowance_counted,
         )
 
 

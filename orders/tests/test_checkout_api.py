@@ -147,8 +147,15 @@ def test_uzbekistan_allowance_and_unknown_rules(client_for, buyer, market) -> No
     tajik = {**TASHKENT_ADDRESS, "country": "TJ", "city": "Dushanbe", "phone": "+992 93 555 1234"}
     response = client.post("/api/v1/checkout/quote/", {"shipping_address": tajik, "currency": "TJS"}, format="json")
     assert response.status_code == 200, response.data
-    assert response.data["duties"]["notes"] == ["no duty rule known for TJ"]
+    (parcel,) = response.data["shipments"]
+    assert parcel["duty_rule"]["key"] == "tj-parcels" and parcel["duty_rule"]["source_date"] == "2024-01-01"
+    assert amount(parcel["duties"]) == 0 and "$100" in parcel["duty_rule"]["name"]
+    pakistani = {**TASHKENT_ADDRESS, "country": "PK", "city": "Islamabad", "phone": "+92 300 1234567"}
+    response = client.post("/api/v1/checkout/quote/", {"shipping_address": pakistani, "currency": "PKR"}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data["duties"]["notes"] == ["no rule known for PK: duties are collected on delivery"]
     assert response.data["shipments"][0]["duties"] is None
+    assert response.data["shipments"][0]["duty_rule"] is None
 
 
 def test_quote_validation(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
@@ -209,13 +216,13 @@ def test_no_route_is_a_422_that_says_why(client_for, buyer, rates, network) -> N
     from sellers.tests.factories import SellerFactory
     from warehouses.tests.factories import WarehouseFactory
 
-    # The seed network has lanes into Tashkent but none out of it towards Kazakhstan.
-    variant = variant_in_stock(seller=SellerFactory(), warehouse=WarehouseFactory(code="TAS", country="UZ"))
+    # Heihe's only lane crosses the Amur to Blagoveshchensk: nothing leads on to Kazakhstan.
+    variant = variant_in_stock(seller=SellerFactory(), warehouse=WarehouseFactory(code="HEK", country="CN"))
     fill_cart(buyer, (variant, 1))
     response = client_for(buyer).post("/api/v1/checkout/quote/", {"shipping_address": ALMATY_ADDRESS}, format="json")
     assert response.status_code == 422
     assert response.data["code"] == "no_feasible_route"
-    assert "TAS" in response.data["detail"]
+    assert "HEK" in response.data["detail"]
     response = client_for(buyer).post(
         "/api/v1/orders/", {"shipping_address": ALMATY_ADDRESS}, format="json", HTTP_IDEMPOTENCY_KEY="no-route"
     )

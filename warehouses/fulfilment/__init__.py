@@ -19,11 +19,16 @@ No Django here (the Django adapter in `warehouses/` builds the network from data
 - Raises a `PlannerError` subclass (with `.field` and `.code`) for input the API should answer
   with a 400: `UnknownPlace`, `InvalidRequest`, `UnknownCurrency`, `LoadTooHeavy` (a piece
   bigger than any unit: pass `pieces=1` for a single parcel), `ColdChainUnavailable`.
+- Lanes run both ways: `with_return_directions(lanes, returns={key: ReturnDirection(...)},
+  backhaul_factor=...)` adds the return direction of every two-way lane (`network_from_seed` and the
+  Django adapter call it); each option's `clearances` (and its "customs:" reasons) say where the
+  goods clear customs, the EAEU counting as one territory.
 - Consolidation: `plan_lane_consolidation(network, lane, shipments, now)` or
   `plan_consolidation(shipments, DepartureSchedule(...), capacity_kg, capacity_m3, now)`,
   `pack_first_fit_decreasing(...)`, `estimated_arrival(departs_on, lane)`.
 """
 
+from .clearance import Clearance, route_clearances
 from .consolidation import (
     ConsolidationPlan,
     DepartureLoad,
@@ -47,15 +52,30 @@ from .errors import (
     UnknownCurrency,
     UnknownPlace,
 )
-from .network import MODES, ColdChain, Country, Hub, Lane, LaneStatus, Network, SeasonalClosure, normalise_mode
+from .network import (
+    DEFAULT_BACKHAUL_FACTOR,
+    MODES,
+    ColdChain,
+    Country,
+    Hub,
+    Lane,
+    LaneStatus,
+    Network,
+    ReturnDirection,
+    SeasonalClosure,
+    normalise_mode,
+    with_return_directions,
+)
 from .planner import plan
 from .request import PlannerSettings, Preference, QuoteRequest
 from .results import Choice, CostBreakdown, Failure, Option, PlannedLeg, QuoteResult
 from .seed import load_seed_network, network_from_seed
 
 __all__ = [
+    "DEFAULT_BACKHAUL_FACTOR",
     "MODES",
     "Choice",
+    "Clearance",
     "ColdChain",
     "ColdChainUnavailable",
     "ConsolidationError",
@@ -82,6 +102,7 @@ __all__ = [
     "Preference",
     "QuoteRequest",
     "QuoteResult",
+    "ReturnDirection",
     "SeasonalClosure",
     "UnknownCurrency",
     "UnknownPlace",
@@ -94,4 +115,6 @@ __all__ = [
     "plan",
     "plan_consolidation",
     "plan_lane_consolidation",
+    "route_clearances",
+    "with_return_directions",
 ]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .clearance import clearance_reasons, route_clearances
 from .modes import policy_for
 from .network import Lane
 from .request import Preference
@@ -87,6 +88,7 @@ def materialise_option(context: QuoteContext, candidate: Candidate) -> Option:
     for lane in lanes:
         if lane.advisory:
             reasons.append(f"advisory for {policy_for(lane.mode).describe(lane)}: {lane.advisory}")
+    reasons.extend(clearance_reasons(network, lanes))
 
     crossings = tuple(crossing for lane in lanes for crossing in lane.border_crossings)
     return Option(
@@ -113,6 +115,7 @@ def materialise_option(context: QuoteContext, candidate: Candidate) -> Option:
         feasible=not candidate.failures,
         reasons=tuple(reasons),
         failures=tuple(candidate.failures),
+        clearances=route_clearances(network, lanes),
     )
 
 
@@ -164,7 +167,7 @@ def choice_reasons(
         else:
             reasons.extend(failure.reason for failure in other.failures)
     reasons.extend(passed_over)
-    reasons.extend(reason for reason in best.reasons if reason.startswith("advisory"))
+    reasons.extend(reason for reason in best.reasons if reason.startswith(("advisory", "customs:")))
     return tuple(reasons)
 
 

@@ -1,4 +1,4 @@
-"""One small policy object per mode (TIR, rail, rail-road, rail-sea-rail, road): eligibility and leg price."""
+"""One small policy object per mode (TIR, rail, rail-road, rail-sea-rail, road, sea): eligibility and leg price."""
 
 from __future__ import annotations
 
@@ -103,13 +103,23 @@ class ModePolicy:
         return LegQuote(freight_usd=freight, reefer_premium_usd=premium, basis=basis, units=units)
 
     def describe_quote(self, lane: Lane, load: LoadProfile, leg_quote: LegQuote) -> str:
+        backhaul = ""
+        if lane.backhaul_factor is not None:
+            # The reader should know the price is derived, not quoted for this direction.
+            backhaul = (
+                f" (return direction: {lane.destination}→{lane.origin}'s rate × the {lane.backhaul_factor} "
+                "backhaul factor)"
+            )
         if leg_quote.basis == "groupage":
-            return f"{self.describe(lane)}: groupage {load.chargeable_kg:,.0f} kg chargeable at ${lane.usd_per_kg}/kg"
+            return (
+                f"{self.describe(lane)}: groupage {load.chargeable_kg:,.0f} kg chargeable at ${lane.usd_per_kg}/kg"
+                f"{backhaul}"
+            )
         plural = "s" if leg_quote.units != 1 else ""
         reefer = "reefer " if load.needs_cold_chain else ""
         return (
             f"{self.describe(lane)}: {leg_quote.units} full {reefer}{self.unit_name}{plural} "
-            f"at {_money(lane.usd_per_unit)} each"
+            f"at {_money(lane.usd_per_unit)} each{backhaul}"
         )
 
 
@@ -176,8 +186,19 @@ class RailSeaRailPolicy(ModePolicy):
     unit_name = "container"
 
 
+class SeaPolicy(ModePolicy):
+    """Container ship between ports (e.g. Kazakh grain Lianyungang→Ho Chi Minh City): sailings on a schedule."""
+
+    mode = "sea"
+    label = "sea"
+    unit_name = "container"
+
+
 POLICIES: Mapping[str, ModePolicy] = MappingProxyType(
-    {policy.mode: policy for policy in (TirPolicy(), RailPolicy(), RailRoadPolicy(), RailSeaRailPolicy(), RoadPolicy())}
+    {
+        policy.mode: policy
+        for policy in (TirPolicy(), RailPolicy(), RailRoadPolicy(), RailSeaRailPolicy(), RoadPolicy(), SeaPolicy())
+    }
 )
 
 

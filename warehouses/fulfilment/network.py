@@ -8,13 +8,25 @@ from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import NetworkError
 from .schedule import wait_days_by_weekday
 
+T = TypeVar("T")
+
 #: The planner's modes, one policy object each (see `modes.py`).
-MODES: tuple[str, ...] = ("tir", "rail", "rail_road", "rail_sea_rail", "road")
+MODES: tuple[str, ...] = ("tir", "rail", "rail_road", "rail_sea_rail", "road", "sea")
+
+#: What the return direction of a two-way lane costs, as a share of the outbound price, when the
+#: data gives it no price of its own. Return trucks and China-bound containers fill less, so
+#: carriers price them lower: Moscow→Tashkent trucks cost ~$2,760 in November 2025 (PEC: Silk Way,
+#: via FreshPlaza) against ~$4,500 the other way by the seed's truck model (0.61); RZD and BCh cut
+#: the tariff for empty 40 ft containers returning to China by up to 40% (CCTT, 2020); Europe→Asia
+#: sea boxes run at a fraction of the headhaul rate (Xeneta 2024). 0.7 is the cautious middle.
+#: Adapters pass the FULFILMENT_BACKHAUL_FACTOR setting; this is the default.
+DEFAULT_BACKHAUL_FACTOR = Decimal("0.7")
 
 #: Departure weekdays of a daily (or on-demand) service; Monday is 0.
 EVERY_DAY: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
@@ -24,6 +36,7 @@ MODE_ALIASES: Mapping[str, str] = MappingProxyType(
     {
         "tir_road": "tir",
         "rail_road_intermodal": "rail_road",
+        "sea_container": "sea",
         "truck": "road",
         "road_ltl": "road",
     }
@@ -159,6 +172,12 @@ class Lane:
     effective_to: date | None = None
     status: LaneStatus = LaneStatus.OPEN
     advisory: str = ""
+    #: The opposite direction runs too (`return_direction()` builds it); False when the data says one-way.
+    two_way: bool = True
+    #: This lane is the return direction of a two-way lane listed the other way round.
+    is_return: bool = False
+    #: Set when the prices are the outbound direction's × this backhaul factor (no price of its own).
+    backhaul_factor: Decimal | None = None
 
     def __post_init__(self) -> None:
         # Coerce plain values so adapters can pass database rows or JSON without ceremony.
@@ -203,6 +222,60 @@ class Lane:
     def departures_per_week(self) -> int:
         return len(self.departure_weekdays)
 
+    @property
+    def reverse_key(self) -> str:
+        return f"{self.destination}-{self.origin}-{self.mode}"
+
+    def return_direction(self, overrides: ReturnDirection | None = None, *, backhaul_factor: Decimal) -> Lane:
+        """The return direction of this lane.
+
+        What belongs to the road or track itself applies both ways: distance, units, border
+        crossings and transit countries (in reverse order), gauge change, customs borders, TIR
+        eligibility, seasonal closures and effective dates. What belongs to the service may differ
+        per direction (`overrides`); without a value of its own the return direction keeps this
+        direction's days, schedule and cold chain, and costs this direction's prices ×
+        `backhaul_factor`.
+        """
+        given = overrides or ReturnDirection()
+        priced_by_backhaul = given.usd_per_kg is None and given.usd_per_unit is None
+        factor = to_decimal(backhaul_factor)
+        if factor <= 0:
+            raise NetworkError("the backhaul factor must be positive", field="backhaul_factor")
+
+        def price(own: Decimal | None, outbound: Decimal) -> Decimal:
+            return to_decimal(own) if own is not None else (outbound * factor).quantize(Decimal("0.0001"))
+
+        return Lane(
+            origin=self.destination,
+            destination=self.origin,
+            mode=self.mode,
+            distance_km=self.distance_km,
+            transit_days_min=_pick(given.transit_days_min, self.transit_days_min),
+            transit_days_typical=_pick(given.transit_days_typical, self.transit_days_typical),
+            transit_days_p90=_pick(given.transit_days_p90, self.transit_days_p90),
+            departure_weekdays=_pick(given.departure_weekdays, self.departure_weekdays),
+            cutoff_local=_pick(given.cutoff_local, self.cutoff_local),
+            usd_per_kg=price(given.usd_per_kg, self.usd_per_kg),
+            usd_per_unit=price(given.usd_per_unit, self.usd_per_unit),
+            unit_capacity_kg=self.unit_capacity_kg,
+            unit_capacity_m3=self.unit_capacity_m3,
+            cold_chain=_pick(given.cold_chain, self.cold_chain),
+            border_crossings=tuple(reversed(self.border_crossings)),
+            gauge_change=self.gauge_change,
+            customs_borders=self.customs_borders,
+            eaeu_internal=self.eaeu_internal,
+            tir_eligible=self.tir_eligible,
+            transit_countries=tuple(reversed(self.transit_countries)),
+            seasonal_closures=self.seasonal_closures,
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            status=_pick(given.status, self.status),
+            advisory=_pick(given.advisory, self.advisory),
+            two_way=True,
+            is_return=True,
+            backhaul_factor=factor if priced_by_backhaul else None,
+        )
+
     def closure_on(self, day: date) -> SeasonalClosure | None:
         for closure in self.seasonal_closures:
             if closure.covers(day):
@@ -213,6 +286,72 @@ class Lane:
         if self.effective_from is not None and day < self.effective_from:
             return False
         return self.effective_to is None or day <= self.effective_to
+
+
+def _pick(own: T | None, inherited: T) -> T:
+    return inherited if own is None else own
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnDirection:
+    """What the return direction of a two-way lane does differently; None keeps the outbound value.
+
+    Only the service may differ per direction (days, schedule, prices, cold chain, status);
+    the road or track and its borders are shared (see `Lane.return_direction`). Leaving both prices None
+    prices the return direction with the backhaul factor.
+    """
+
+    transit_days_min: int | None = None
+    transit_days_typical: int | None = None
+    transit_days_p90: int | None = None
+    departure_weekdays: tuple[int, ...] | None = None
+    cutoff_local: time | None = None
+    usd_per_kg: Decimal | None = None
+    usd_per_unit: Decimal | None = None
+    cold_chain: ColdChain | None = None
+    status: LaneStatus | None = None
+    advisory: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.usd_per_kg is None) != (self.usd_per_unit is None):
+            raise NetworkError(
+                "a return direction gives both prices (per kg and per unit) or neither", field="usd_per_unit"
+            )
+
+
+def with_return_directions(
+    lanes: Iterable[Lane],
+    *,
+    returns: Mapping[str, ReturnDirection] | None = None,
+    backhaul_factor: Decimal = DEFAULT_BACKHAUL_FACTOR,
+) -> list[Lane]:
+    """Every lane plus the return direction of each two-way one (keyed overrides from `returns`).
+
+    A two-way lane whose reverse is also listed on its own is an error: the data would say two
+    things about one direction. Give the reverse's numbers in `returns` (keyed by the outbound
+    lane's `key`) instead, or mark the outbound lane one-way.
+    """
+    lane_list = list(lanes)
+    keys = {lane.key for lane in lane_list}
+    returns = returns or {}
+    unknown = set(returns) - keys
+    if unknown:
+        raise NetworkError(f"return directions given for unknown lanes: {', '.join(sorted(unknown))}", field="return")
+    expanded = list(lane_list)
+    for lane in lane_list:
+        if not lane.two_way or lane.is_return:
+            if lane.key in returns:
+                raise NetworkError(f"lane {lane.key} is one-way but has a return direction", field="return")
+            continue
+        if lane.reverse_key in keys:
+            raise NetworkError(
+                f"lane {lane.key} is two-way and {lane.reverse_key} is listed too: give the return "
+                f"direction's numbers in the lane's `return`, or mark one of them one-way",
+                field="two_way",
+                code="duplicate_direction",
+            )
+        expanded.append(lane.return_direction(returns.get(lane.key), backhaul_factor=backhaul_factor))
+    return expanded
 
 
 class Network:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .clearance import Clearance
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,8 @@ class Option:
     feasible: bool
     reasons: tuple[str, ...]
     failures: tuple[Failure, ...]
+    #: Where the goods clear customs on this route (the EAEU counts as one territory).
+    clearances: tuple[Clearance, ...] = ()
 
     @property
     def failed_constraints(self) -> tuple[str, ...]:
@@ -102,6 +107,7 @@ class Option:
                 "delay_risk": str(self.breakdown.delay_risk),
             },
             "border_crossings": list(self.border_crossings),
+            "clearances": [clearance.as_dict() for clearance in self.clearances],
             "feasible": self.feasible,
             "reasons": list(self.reasons),
             "failed_constraints": list(self.failed_constraints),

@@ -1,4 +1,9 @@
-"""Build a Network from network.json (plus the overlay of facts it lacks) for tests, benchmarks and seeding."""
+"""Build a Network from network.json, the region's own lanes and the overlay, for tests, benchmarks and seeding.
+
+Lanes are two-way unless their data says `"two_way": false`: `with_return_directions` adds the
+return direction of each, with the numbers of the lane's `return` object where the data has them
+and the backhaul factor where it has no price (see DATA_DIRECTORY/README.md).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,30 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, time
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .errors import NetworkError
-from .network import ColdChain, Country, Hub, Lane, LaneStatus, Network, SeasonalClosure, normalise_mode
+from .network import (
+    DEFAULT_BACKHAUL_FACTOR,
+    ColdChain,
+    Country,
+    Hub,
+    Lane,
+    LaneStatus,
+    Network,
+    ReturnDirection,
+    SeasonalClosure,
+    normalise_mode,
+    with_return_directions,
+)
 
 DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
 SEED_PATH = DATA_DIRECTORY / "network.json"
 OVERLAY_PATH = DATA_DIRECTORY / "network_overlay.json"
+REGION_PATH = DATA_DIRECTORY / "network_region.json"
 
 # Seed border texts separate crossings with "; " or ", " (a comma before a capitalised name).
 _CROSSING_SEPARATOR = re.compile(r";\s*|,\s+(?=[A-Z])")
@@ -58,7 +77,7 @@ def _parse_date(value: str | None) -> date | None:
 
 def _countries(seed: Mapping[str, Any], overlay: Mapping[str, Any]) -> list[Country]:
     not_party_markers = tuple(marker.lower() for marker in overlay.get("tir_text_meaning_not_party", ()))
-    rows = [*seed.get("countries", ()), *overlay.get("extra_countries", ())]
+    rows = [*seed.get("countries", ()), *seed.get("extra_countries", ()), *overlay.get("extra_countries", ())]
     seen: dict[str, Country] = {}
     for row in rows:
         tir = row.get("tir")
@@ -104,6 +123,31 @@ def _hubs(seed: Mapping[str, Any], overlay: Mapping[str, Any]) -> list[Hub]:
 
 def _closures(rows: Sequence[Mapping[str, str]]) -> tuple[SeasonalClosure, ...]:
     return tuple(SeasonalClosure.parse(row["from"], row["to"], row.get("note", "")) for row in rows)
+
+
+def lane_key(row: Mapping[str, Any]) -> str:
+    """A data row's key as the data spells it: FROM-TO-mode (e.g. ``ALA-TAS-tir_road``)."""
+    return f"{row['from']}-{row['to']}-{row['mode']}"
+
+
+def _return_direction(row: Mapping[str, Any]) -> ReturnDirection:
+    """The `return` object of a lane row: only what differs from the outbound direction."""
+    days = row.get("transit_days") or {}
+    weekdays = row.get("departure_weekdays")
+    if weekdays is None and row.get("departures_per_week") is not None:
+        weekdays = spread_weekdays(int(row["departures_per_week"]))
+    return ReturnDirection(
+        transit_days_min=days.get("min"),
+        transit_days_typical=days.get("typical"),
+        transit_days_p90=days.get("p90"),
+        departure_weekdays=tuple(weekdays) if weekdays is not None else None,
+        cutoff_local=_parse_time(row["cutoff_local"]) if row.get("cutoff_local") else None,
+        usd_per_kg=row.get("usd_per_kg"),
+        usd_per_unit=row.get("usd_per_unit"),
+        cold_chain=ColdChain(row["cold_chain"]) if row.get("cold_chain") else None,
+        status=LaneStatus(row["status"]) if row.get("status") else None,
+        advisory=row.get("advisory"),
+    )
 
 
 def _lane(row: Mapping[str, Any], overlay: Mapping[str, Any]) -> Lane:
@@ -152,15 +196,31 @@ def _lane(row: Mapping[str, Any], overlay: Mapping[str, Any]) -> Lane:
         effective_to=_parse_date(row.get("effective_to")),
         status=LaneStatus(row.get("status") or LaneStatus.OPEN),
         advisory=advisory,
+        two_way=bool(row.get("two_way", True)),
     )
 
 
-def network_from_seed(seed: Mapping[str, Any], overlay: Mapping[str, Any] | None = None) -> Network:
-    """Build a Network from the network.json structure; `overlay` defaults to the packaged one."""
+def network_from_seed(
+    seed: Mapping[str, Any],
+    overlay: Mapping[str, Any] | None = None,
+    *,
+    backhaul_factor: Decimal = DEFAULT_BACKHAUL_FACTOR,
+) -> Network:
+    """Build a Network from the network.json structure; `overlay` defaults to the packaged one.
+
+    Each lane row may say `"two_way": false`, and carry a `return` object with the return
+    direction's own days, departures, prices, cold chain and status.
+    """
     merged_overlay = load_overlay() if overlay is None else overlay
+    lanes = [_lane(row, merged_overlay) for row in seed["lanes"]]
+    returns = {
+        lane.key: _return_direction(row["return"])
+        for lane, row in zip(lanes, seed["lanes"], strict=True)
+        if row.get("return")
+    }
     return Network.build(
         hubs=_hubs(seed, merged_overlay),
-        lanes=[_lane(row, merged_overlay) for row in seed["lanes"]],
+        lanes=with_return_directions(lanes, returns=returns, backhaul_factor=backhaul_factor),
         countries=_countries(seed, merged_overlay),
     )
 
@@ -171,6 +231,45 @@ def load_seed_data() -> dict[str, Any]:
     return data
 
 
+def load_region_data() -> dict[str, Any]:
+    """The region's own lanes (network_region.json), researched beside the seed."""
+    data: dict[str, Any] = json.loads(REGION_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def merge_network_data(seed: Mapping[str, Any], region: Mapping[str, Any]) -> dict[str, Any]:
+    """One network.json-shaped dict: the seed's rows (with the region's `returns` and `one_way`
+    notes attached to them) followed by the region's own hubs and lanes."""
+    returns: Mapping[str, Any] = region.get("returns", {})
+    one_way: Mapping[str, Any] = region.get("one_way", {})
+    seed_keys = {lane_key(row) for row in seed["lanes"]}
+    unknown = (set(returns) | set(one_way)) - seed_keys
+    if unknown:
+        raise NetworkError(f"region data refers to unknown seed lanes: {', '.join(sorted(unknown))}", field="lanes")
+    lanes: list[dict[str, Any]] = []
+    for row in seed["lanes"]:
+        merged = dict(row)
+        key = lane_key(row)
+        if key in returns:
+            merged["return"] = returns[key]
+        if key in one_way:
+            merged["two_way"] = False
+            merged["one_way_reason"] = one_way[key]
+        lanes.append(merged)
+    lanes.extend(dict(row) for row in region.get("lanes", ()))
+    return {
+        "countries": list(seed.get("countries", ())),
+        "extra_countries": [*seed.get("extra_countries", ()), *region.get("extra_countries", ())],
+        "hubs": [*seed["hubs"], *region.get("hubs", ())],
+        "lanes": lanes,
+    }
+
+
+def load_network_data() -> dict[str, Any]:
+    """The packaged network data: network.json merged with network_region.json."""
+    return merge_network_data(load_seed_data(), load_region_data())
+
+
 @cache
 def load_overlay() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(OVERLAY_PATH.read_text(encoding="utf-8"))
@@ -179,5 +278,8 @@ def load_overlay() -> dict[str, Any]:
 
 @cache
 def load_seed_network() -> Network:
-    """The seed network, built once per process (networks are immutable, so sharing is safe)."""
-    return network_from_seed(load_seed_data())
+    """The packaged network (seed + region lanes, both directions), built once per process.
+
+    Networks are immutable, so sharing one is safe.
+    """
+    return network_from_seed(load_network_data())

@@ -4,6 +4,8 @@ Rates and transit times are data with effective dates (DOMAIN.md), editable in t
 pure planner in ``warehouses.fulfilment`` reads a snapshot of them built by a selector.
 """
 
+from decimal import Decimal
+
 from django.db import models
 
 
@@ -13,6 +15,7 @@ class HubKind(models.TextChoices):
     DRY_PORT = "dry_port", "Dry port"
     BORDER_GATEWAY = "border_gateway", "Border gateway"
     OVERSEAS_WAREHOUSE = "overseas_warehouse", "Overseas warehouse city"
+    SEA_PORT = "sea_port", "Sea port"
 
 
 class Hub(models.Model):
@@ -39,6 +42,7 @@ class LaneMode(models.TextChoices):
     RAIL_ROAD = "rail_road", "Rail + road"
     RAIL_SEA_RAIL = "rail_sea_rail", "Rail + sea + rail"
     ROAD = "road", "Road (domestic / non-TIR)"
+    SEA = "sea", "Sea (container ship)"
 
 
 class ColdChain(models.TextChoices):
@@ -53,7 +57,33 @@ class LaneStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+#: Fields that belong to the road or track, so a return direction always has its outbound's values.
+SHARED_LANE_FIELDS = (
+    "distance_km",
+    "unit_capacity_kg",
+    "unit_capacity_m3",
+    "border_crossings",
+    "gauge_change",
+    "customs_borders",
+    "eaeu_internal",
+    "tir_eligible",
+    "transit_countries",
+    "seasonal_closures",
+    "effective_from",
+    "effective_to",
+)
+
+
 class Lane(models.Model):
+    """One direction of a service between two hubs.
+
+    A lane listed by the data is an *outbound* row; when it is ``two_way`` its opposite direction is
+    a *return* row pointing at it through ``reverse_of``. A return row keeps its own days,
+    departures, cut-off, cold chain, status and (optionally) prices; everything in
+    ``SHARED_LANE_FIELDS`` is copied from the outbound row. Empty prices on a return row mean
+    "the outbound prices × FULFILMENT_BACKHAUL_FACTOR".
+    """
+
     origin = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="lanes_out")
     destination = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="lanes_in")
     mode = models.CharField(max_length=16, choices=LaneMode.choices)
@@ -66,8 +96,20 @@ class Lane(models.Model):
         default=list, blank=True, help_text="Weekdays with a departure, 0=Monday … 6=Sunday; empty = every day."
     )
     cutoff_time = models.TimeField(help_text="Latest hand-over on a departure day, in the origin hub's time zone.")
-    groupage_usd_per_kg = models.DecimalField(max_digits=10, decimal_places=4)
-    full_unit_usd = models.DecimalField(max_digits=12, decimal_places=2)
+    groupage_usd_per_kg = models.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Empty on a return direction: the outbound price × the backhaul factor.",
+    )
+    full_unit_usd = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Empty on a return direction: the outbound price × the backhaul factor.",
+    )
     unit_capacity_kg = models.PositiveIntegerField()
     unit_capacity_m3 = models.DecimalField(max_digits=7, decimal_places=2)
     cold_chain = models.CharField(max_length=8, choices=ColdChain.choices, default=ColdChain.NO)
@@ -91,12 +133,31 @@ class Lane(models.Model):
     notes = models.TextField(blank=True)
     sources = models.JSONField(default=list, blank=True)
     confidence = models.CharField(max_length=16, blank=True)
+    two_way = models.BooleanField(
+        default=True, help_text="The opposite direction runs too (its return row); off when the data says one-way."
+    )
+    reverse_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="return_direction",
+        help_text="Set on a return direction: the outbound lane it reverses.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["origin__code", "destination__code", "mode"]
         constraints = [
             models.UniqueConstraint(fields=["origin", "destination", "mode"], name="lane_unique_per_mode"),
+            # Prices come in pairs; only a return direction may leave both to the backhaul factor.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(groupage_usd_per_kg__isnull=False, full_unit_usd__isnull=False)
+                    | models.Q(groupage_usd_per_kg__isnull=True, full_unit_usd__isnull=True, reverse_of__isnull=False)
+                ),
+                name="lane_prices_given_or_backhaul",
+            ),
             models.CheckConstraint(
                 condition=models.Q(transit_days_min__lte=models.F("transit_days_typical"))
                 & models.Q(transit_days_typical__lte=models.F("transit_days_p90")),
@@ -107,6 +168,27 @@ class Lane(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin.code}→{self.destination.code} {self.mode}"
+
+    @property
+    def is_return(self) -> bool:
+        return self.reverse_of_id is not None
+
+    @property
+    def is_priced_by_backhaul(self) -> bool:
+        return self.is_return and self.full_unit_usd is None
+
+    def prices_usd(self, backhaul_factor: Decimal) -> tuple[Decimal, Decimal]:
+        """(per kg, per unit) in USD: its own, or the outbound's × the backhaul factor (``reverse_of`` loaded)."""
+        if self.groupage_usd_per_kg is not None and self.full_unit_usd is not None:
+            return self.groupage_usd_per_kg, self.full_unit_usd
+        outbound = self.reverse_of
+        if outbound is None or outbound.groupage_usd_per_kg is None or outbound.full_unit_usd is None:
+            raise ValueError(f"lane {self} has no price and no priced outbound direction")
+        step = Decimal("0.0001")
+        return (
+            (outbound.groupage_usd_per_kg * backhaul_factor).quantize(step),
+            (outbound.full_unit_usd * backhaul_factor).quantize(step),
+        )
 
 
 class DepartureStatus(models.TextChoices):

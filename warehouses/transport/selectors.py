@@ -46,7 +46,7 @@ from warehouses.fulfilment import Hub as PlannerHub
 from warehouses.fulfilment import Lane as PlannerLane
 from warehouses.fulfilment import LaneStatus as PlannerLaneStatus
 from warehouses.fulfilment.request import DEFAULT_USD_PER_CURRENCY, profile_load
-from warehouses.fulfilment.seed import load_overlay
+from warehouses.fulfilment.seed import load_overlay, load_region_data
 from warehouses.transport.exceptions import NoFeasibleRoute
 from warehouses.transport.models import DeliveryEstimate, Hub, Lane, LaneStatus
 
@@ -54,16 +54,22 @@ from warehouses.transport.models import DeliveryEstimate, Hub, Lane, LaneStatus
 
 
 def planner_countries() -> list[Country]:
-    """SCO members and partners from ``core.reference``, plus transit-only countries from the overlay."""
+    """SCO members and partners from ``core.reference``, plus transit-only and port countries from the data."""
     countries = [Country(c.code, c.name, is_tir_party=c.tir, is_eaeu_member=c.eaeu) for c in COUNTRIES]
     known = {country.iso2 for country in countries}
-    for row in load_overlay().get("extra_countries", ()):
+    for row in (*load_overlay().get("extra_countries", ()), *load_region_data().get("extra_countries", ())):
         if row["iso2"] in known:
             continue
         tir = row.get("tir")
         is_party = tir if isinstance(tir, bool) else bool(tir) and not str(tir).lower().startswith("not")
         countries.append(Country(row["iso2"], row["name"], is_party, bool(row.get("eaeu_member", False))))
+        known.add(row["iso2"])
     return countries
+
+
+def backhaul_factor() -> Decimal:
+    """What a return direction without a price of its own costs, as a share of its outbound price."""
+    return Decimal(settings.FULFILMENT_BACKHAUL_FACTOR)
 
 
 def planner_hub(hub: Hub) -> PlannerHub:
@@ -78,8 +84,14 @@ def planner_hub(hub: Hub) -> PlannerHub:
     )
 
 
-def planner_lane(lane: Lane) -> PlannerLane:
-    """The planner's view of a lane row (``origin`` and ``destination`` must be loaded)."""
+def planner_lane(lane: Lane, *, factor: Decimal | None = None) -> PlannerLane:
+    """The planner's view of a lane row (``origin``, ``destination`` and ``reverse_of`` loaded).
+
+    A return row without prices of its own is priced by the backhaul factor (``factor``, default
+    the setting) from its outbound row.
+    """
+    factor = backhaul_factor() if factor is None else factor
+    usd_per_kg, usd_per_unit = lane.prices_usd(factor)
     return PlannerLane(
         origin=lane.origin.code,
         destination=lane.destination.code,
@@ -90,8 +102,8 @@ def planner_lane(lane: Lane) -> PlannerLane:
         transit_days_p90=lane.transit_days_p90,
         departure_weekdays=tuple(lane.departure_weekdays or ()),
         cutoff_local=lane.cutoff_time,
-        usd_per_kg=lane.groupage_usd_per_kg,
-        usd_per_unit=lane.full_unit_usd,
+        usd_per_kg=usd_per_kg,
+        usd_per_unit=usd_per_unit,
         unit_capacity_kg=float(lane.unit_capacity_kg),
         unit_capacity_m3=float(lane.unit_capacity_m3),
         cold_chain=PlannerColdChain(lane.cold_chain),
@@ -109,20 +121,35 @@ def planner_lane(lane: Lane) -> PlannerLane:
         effective_to=lane.effective_to,
         status=PlannerLaneStatus(lane.status),
         advisory=lane.advisory,
+        two_way=lane.two_way or lane.is_return,
+        is_return=lane.is_return,
+        backhaul_factor=factor if lane.is_priced_by_backhaul else None,
     )
 
 
 def network_build_from_db() -> Network:
-    """A fresh planner network from the rows: every hub, and every lane that is not closed.
+    """A fresh planner network from the rows: every hub, and every direction that is not closed.
 
     Lanes outside their effective dates stay in: the planner checks the dates against the actual
-    departure day (a lane starting next month is right for goods shipped next month).
+    departure day (a lane starting next month is right for goods shipped next month). A return row
+    counts only while its outbound lane is two-way; a two-way lane whose return row was never
+    written (a row made outside the loader and the admin) still runs both ways, through the
+    planner's own ``return_direction``.
     """
+    factor = backhaul_factor()
     hubs = [planner_hub(hub) for hub in Hub.objects.all()]
-    lanes = [
-        planner_lane(lane)
-        for lane in Lane.objects.exclude(status=LaneStatus.CLOSED).select_related("origin", "destination")
-    ]
+    rows = list(Lane.objects.select_related("origin", "destination", "reverse_of"))
+    with_return_row = {row.reverse_of_id for row in rows if row.reverse_of_id is not None}
+    lanes = []
+    for row in rows:
+        if row.reverse_of is not None and not row.reverse_of.two_way:
+            continue  # the data made the lane one-way: its return row stays for history only
+        if row.status == LaneStatus.CLOSED:
+            continue
+        lane = planner_lane(row, factor=factor)
+        lanes.append(lane)
+        if row.reverse_of_id is None and row.two_way and row.pk not in with_return_row:
+            lanes.append(lane.return_direction(backhaul_factor=factor))
     return Network.build(hubs=hubs, lanes=lanes, countries=planner_countries())
 
 
@@ -438,4 +465,4 @@ def hub_exists(code: str) -> bool:
 
 def network_rows() -> tuple[list[Hub], list[Lane]]:
     """Every hub and lane (closed ones too, with their status and advisory), for maps."""
-    return list(Hub.objects.all()), list(Lane.objects.select_related("origin", "destination"))
+    return list(Hub.objects.all()), list(Lane.objects.select_related("origin", "destination", "reverse_of"))

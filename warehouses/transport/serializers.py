@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.api.fields import MoneyField
 from warehouses.transport.models import Hub, Lane
+from warehouses.transport.selectors import backhaul_factor
 
 
 class QuoteInputSerializer(serializers.Serializer):
@@ -43,6 +44,27 @@ class HubOutputSerializer(serializers.ModelSerializer):
 class LaneOutputSerializer(serializers.ModelSerializer):
     origin = serializers.CharField(source="origin.code")
     destination = serializers.CharField(source="destination.code")
+    groupage_usd_per_kg = serializers.SerializerMethodField()
+    full_unit_usd = serializers.SerializerMethodField()
+    direction = serializers.SerializerMethodField()
+    priced_by = serializers.SerializerMethodField()
+
+    def _prices(self, lane: Lane) -> tuple[Decimal, Decimal]:
+        return lane.prices_usd(backhaul_factor())
+
+    def get_groupage_usd_per_kg(self, lane: Lane) -> str:
+        return str(self._prices(lane)[0])
+
+    def get_full_unit_usd(self, lane: Lane) -> str:
+        return str(self._prices(lane)[1])
+
+    def get_direction(self, lane: Lane) -> str:
+        """``outbound`` as the data lists the lane, ``return`` for the opposite direction of a two-way lane."""
+        return "return" if lane.is_return else "outbound"
+
+    def get_priced_by(self, lane: Lane) -> str:
+        """``data`` (a price of its own) or ``backhaul`` (the outbound price × FULFILMENT_BACKHAUL_FACTOR)."""
+        return "backhaul" if lane.is_priced_by_backhaul else "data"
 
     class Meta:
         model = Lane
@@ -73,4 +95,9 @@ class LaneOutputSerializer(serializers.ModelSerializer):
             "effective_to",
             "status",
             "advisory",
+            "two_way",
+            "direction",
+            "priced_by",
+            "sources",
+            "confidence",
         ]

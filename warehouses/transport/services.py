@@ -1,11 +1,13 @@
-"""Transport network writes: loading the seed network (idempotent upsert by hub code and lane key).
+"""Transport network writes: loading a version of the network data (idempotent upsert by hub code and lane key).
 
-The seed is read by the planner's own loader (``network_from_seed(load_seed_data(), load_overlay())``)
-so there is one interpretation of ``network.json`` and its overlay (time zones, weekdays, cut-offs,
-transit countries, seasonal closures); the rows are written from the planner's objects, field for
-field, and ``selectors.planner_lane`` maps them back.
+The data is read by the planner's own loader (``network_from_seed(load_network_data(), load_overlay())``)
+so there is one interpretation of ``network.json``, the region's lanes and the overlay (time zones,
+weekdays, cut-offs, transit countries, seasonal closures, return directions); the rows are written
+from the planner's objects, field for field, and ``selectors.planner_lane`` maps them back. Both
+directions of a two-way lane are rows, so departures can be booked either way.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,9 +22,23 @@ from core.reference import COUNTRIES_BY_CODE
 from warehouses.fulfilment import Hub as PlannerHub
 from warehouses.fulfilment import Lane as PlannerLane
 from warehouses.fulfilment.network import MODE_ALIASES
-from warehouses.fulfilment.seed import load_overlay, load_seed_data, network_from_seed
-from warehouses.transport.models import DeliveryEstimate, Hub, HubKind, Lane
-from warehouses.transport.selectors import network_snapshot, planner_settings, route_quote_on
+from warehouses.fulfilment.seed import load_network_data, load_overlay, network_from_seed
+from warehouses.transport.models import SHARED_LANE_FIELDS, DeliveryEstimate, Hub, HubKind, Lane
+from warehouses.transport.selectors import backhaul_factor, network_snapshot, planner_settings, route_quote_on
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkLoad:
+    """What loading a version of the network data did: rows in the data, and rows written."""
+
+    hubs: int
+    lanes: int
+    created: int
+    updated: int
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return self.hubs, self.lanes
 
 
 def _hub_fields(hub: PlannerHub, raw: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +56,7 @@ def _hub_fields(hub: PlannerHub, raw: dict[str, Any]) -> dict[str, Any]:
 def _lane_fields(lane: PlannerLane, raw: dict[str, Any]) -> dict[str, Any]:
     # A daily service is stored as an empty weekday list ("every day"), as the admin help says.
     weekdays = [] if len(lane.departure_weekdays) == 7 else list(lane.departure_weekdays)
+    priced_by_backhaul = lane.backhaul_factor is not None
     return {
         "distance_km": int(lane.distance_km),
         "transit_days_min": lane.transit_days_min,
@@ -48,8 +65,9 @@ def _lane_fields(lane: PlannerLane, raw: dict[str, Any]) -> dict[str, Any]:
         "departures_per_week": lane.departures_per_week,
         "departure_weekdays": weekdays,
         "cutoff_time": lane.cutoff_local,
-        "groupage_usd_per_kg": lane.usd_per_kg,
-        "full_unit_usd": lane.usd_per_unit,
+        # A backhaul-priced return row stores no price: the setting prices it when the network is built.
+        "groupage_usd_per_kg": None if priced_by_backhaul else lane.usd_per_kg,
+        "full_unit_usd": None if priced_by_backhaul else lane.usd_per_unit,
         "unit_capacity_kg": int(lane.unit_capacity_kg),
         "unit_capacity_m3": Decimal(repr(lane.unit_capacity_m3)),
         "cold_chain": str(lane.cold_chain),
@@ -74,6 +92,21 @@ def _lane_fields(lane: PlannerLane, raw: dict[str, Any]) -> dict[str, Any]:
         "notes": raw.get("notes") or "",
         "sources": raw.get("source") or [],
         "confidence": raw.get("confidence") or "",
+        "two_way": lane.two_way,
+    }
+
+
+def _return_raw(outbound: dict[str, Any]) -> dict[str, Any]:
+    """Notes, sources and confidence of a return direction: its own, or said to follow the outbound's."""
+    given = outbound.get("return") or {}
+    notes = given.get("notes") or (
+        f"Return direction of {outbound['from']}→{outbound['to']}: the same road or track and the same days; "
+        "no price of its own, so the outbound price × the backhaul factor."
+    )
+    return {
+        "notes": notes,
+        "source": given.get("source") or outbound.get("source") or [],
+        "confidence": given.get("confidence") or outbound.get("confidence") or "",
     }
 
 
@@ -81,22 +114,35 @@ def _lane_key(origin: str, destination: str, mode: str) -> tuple[str, str, str]:
     return origin, destination, MODE_ALIASES.get(mode, mode)
 
 
-@transaction.atomic
 def network_load_seed(*, data: dict[str, Any] | None = None, overlay: dict[str, Any] | None = None) -> tuple[int, int]:
-    """Create or update hubs and lanes from the seed network; running it twice changes nothing.
+    """Load the packaged network data (or ``data``); returns (hubs, directed lanes). See ``network_load``."""
+    return network_load(data=data, overlay=overlay).counts
 
-    Rows are only written when a field differs, so a second run leaves ``updated_at`` (and with
-    it the planner snapshot and the delivery estimates) alone. Returns (hubs, lanes) in the seed.
+
+@transaction.atomic
+def network_load(
+    *, data: dict[str, Any] | None = None, overlay: dict[str, Any] | None = None, dry_run: bool = False
+) -> NetworkLoad:
+    """Create or update hubs and lanes (both directions) from a version of the network data.
+
+    ``data`` is network.json-shaped (``countries``, ``extra_countries``, ``hubs``, ``lanes`` whose rows
+    may say ``two_way`` and carry a ``return``); by default the packaged seed merged with the region's
+    lanes. The planner's own reader validates it first, so a broken file changes nothing. Rows are
+    only written when a field differs, so a second run leaves ``updated_at`` (and with it the
+    planner snapshot and the delivery estimates) alone. ``dry_run`` rolls everything back.
     """
-    data = load_seed_data() if data is None else data
-    network = network_from_seed(data, load_overlay() if overlay is None else overlay)
+    data = load_network_data() if data is None else data
+    network = network_from_seed(data, load_overlay() if overlay is None else overlay, backhaul_factor=backhaul_factor())
     raw_hubs = {row["code"]: row for row in data["hubs"]}
     raw_lanes = {_lane_key(row["from"], row["to"], row["mode"]): row for row in data["lanes"]}
+    written = {"created": 0, "updated": 0}
 
     existing_hubs = {hub.code: hub for hub in Hub.objects.select_for_update().filter(code__in=raw_hubs)}
     hubs: dict[str, Hub] = {}
     for code, planner_hub in network.hubs.items():
-        hubs[code] = _upsert(Hub, existing_hubs.get(code), {"code": code}, _hub_fields(planner_hub, raw_hubs[code]))
+        hubs[code] = _upsert(
+            Hub, existing_hubs.get(code), {"code": code}, _hub_fields(planner_hub, raw_hubs[code]), written
+        )
 
     existing_lanes = {
         (lane.origin.code, lane.destination.code, lane.mode): lane
@@ -104,27 +150,82 @@ def network_load_seed(*, data: dict[str, Any] | None = None, overlay: dict[str, 
         .filter(origin__code__in=raw_hubs)
         .select_related("origin", "destination")
     }
-    for planner_lane in network.lanes:
+    outbound_rows: dict[tuple[str, str, str], Lane] = {}
+    # Outbound directions first: each return row points at its outbound row.
+    for planner_lane in sorted(network.lanes, key=lambda lane: lane.is_return):
         key = (planner_lane.origin, planner_lane.destination, planner_lane.mode)
-        _upsert(
-            Lane,
-            existing_lanes.get(key),
-            {"origin": hubs[planner_lane.origin], "destination": hubs[planner_lane.destination], "mode": key[2]},
-            _lane_fields(planner_lane, raw_lanes[key]),
-        )
-    return len(network.hubs), len(network.lanes)
+        identity: dict[str, Any] = {"origin": hubs[key[0]], "destination": hubs[key[1]], "mode": key[2]}
+        if planner_lane.is_return:
+            outbound_key = (key[1], key[0], key[2])
+            raw = _return_raw(raw_lanes[outbound_key])
+            fields = {**_lane_fields(planner_lane, raw), "reverse_of": outbound_rows[outbound_key]}
+        else:
+            fields = {**_lane_fields(planner_lane, raw_lanes[key]), "reverse_of": None}
+        row = _upsert(Lane, existing_lanes.get(key), identity, fields, written)
+        if not planner_lane.is_return:
+            outbound_rows[key] = row
+    if dry_run:
+        transaction.set_rollback(True)
+    return NetworkLoad(
+        hubs=len(network.hubs), lanes=len(network.lanes), created=written["created"], updated=written["updated"]
+    )
 
 
-def _upsert(model: Any, row: Any, identity: dict[str, Any], fields: dict[str, Any]) -> Any:
+def _upsert(model: Any, row: Any, identity: dict[str, Any], fields: dict[str, Any], written: dict[str, int]) -> Any:
     if row is None:
+        written["created"] += 1
         return model.objects.create(**identity, **fields)
     changed = [name for name, value in fields.items() if getattr(row, name) != value]
     if changed:
         for name in changed:
             setattr(row, name, fields[name])
-        row.full_clean(exclude=["origin", "destination"] if model is Lane else None, validate_unique=False)
+        row.full_clean(
+            exclude=["origin", "destination", "reverse_of"] if model is Lane else None, validate_unique=False
+        )
         row.save()
+        written["updated"] += 1
     return row
+
+
+@transaction.atomic
+def lane_return_sync(*, lane: Lane) -> Lane | None:
+    """Give a two-way outbound lane its return row, and copy the shared facts (``SHARED_LANE_FIELDS``) onto it.
+
+    The admin calls this after a lane is saved: a new lane gets its return direction (same days
+    and cold chain, priced by the backhaul factor), and an edited road or border applies both ways.
+    Returns the return row, or None for a return row itself and for a one-way lane without one.
+    """
+    if lane.is_return:
+        return None
+    existing = Lane.objects.select_for_update().filter(reverse_of=lane).first()
+    shared = {name: getattr(lane, name) for name in SHARED_LANE_FIELDS}
+    shared["border_crossings"] = list(reversed(lane.border_crossings or []))
+    shared["transit_countries"] = list(reversed(lane.transit_countries or []))
+    if existing is None:
+        if not lane.two_way:
+            return None
+        return Lane.objects.create(
+            origin=lane.destination,
+            destination=lane.origin,
+            mode=lane.mode,
+            reverse_of=lane,
+            transit_days_min=lane.transit_days_min,
+            transit_days_typical=lane.transit_days_typical,
+            transit_days_p90=lane.transit_days_p90,
+            departures_per_week=lane.departures_per_week,
+            departure_weekdays=list(lane.departure_weekdays or []),
+            cutoff_time=lane.cutoff_time,
+            cold_chain=lane.cold_chain,
+            status=lane.status,
+            notes=f"Return direction of {lane}: priced by the backhaul factor until it gets prices of its own.",
+            **shared,
+        )
+    changed = [name for name, value in shared.items() if getattr(existing, name) != value]
+    if changed:
+        for name in changed:
+            setattr(existing, name, shared[name])
+        existing.save(update_fields=[*changed, "updated_at"])
+    return existing
 
 
 # --- Delivery estimates for the catalog -------------------------------------------------------

@@ -13,6 +13,7 @@ STEPS = [
     "demo.seed_catalog",
     "demo.seed_warehouses",
     "demo.seed_orders",
+    "demo.seed_two_way",
 ]
 
 

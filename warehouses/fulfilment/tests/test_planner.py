@@ -28,7 +28,7 @@ from warehouses.fulfilment import (
     load_seed_network,
     plan,
 )
-from warehouses.fulfilment.seed import load_seed_data, parse_border_crossings, spread_weekdays
+from warehouses.fulfilment.seed import load_region_data, load_seed_data, parse_border_crossings, spread_weekdays
 
 from .builders import country, extend, hub, lane, network
 
@@ -486,12 +486,15 @@ def test_hub_codes_are_case_insensitive() -> None:
 
 
 def test_seed_network_is_complete() -> None:
-    data = load_seed_data()
-    assert len(SEED.hubs) == len(data["hubs"]) == 27
-    assert len(SEED.lanes) == len(data["lanes"]) == 35
+    data, region = load_seed_data(), load_region_data()
+    assert len(data["hubs"]) == 27 and len(data["lanes"]) == 35  # the shared seed, verbatim
+    assert len(SEED.hubs) == 27 + len(region["hubs"]) == 28
+    # Every lane of the seed and of the region runs both ways: none is marked one-way yet.
+    assert len(SEED.lanes) == 2 * (35 + len(region["lanes"])) == 82
+    assert sum(lane.is_return for lane in SEED.lanes) == 41
     assert SEED.hubs["ZAB"].timezone == "Asia/Chita"
     assert not SEED.countries["LA"].is_tir_party and SEED.countries["CN"].is_tir_party
-    assert {lane.mode for lane in SEED.lanes} == {"tir", "road", "rail", "rail_road", "rail_sea_rail"}
+    assert {lane.mode for lane in SEED.lanes} == {"tir", "road", "rail", "rail_road", "rail_sea_rail", "sea"}
     khorgos = next(item for item in SEED.lanes if item.key == "KHG-FRU-tir")
     assert khorgos.departure_weekdays == (0, 1, 2, 3, 4)  # Torugart shuts at weekends
     assert khorgos.advisory == "weather closures possible in winter"

@@ -67,10 +67,13 @@ def test_a_lane_change_recomputes_estimates_after_commit(
     seeded: tuple[int, int], django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     delivery_estimates_recompute()
-    assert estimate("XIY", "UZ").mode == "rail_road"  # type: ignore[union-attr]
+    # Rail and rail-road Xi'an→Tashkent cost within cents of each other, so which wins depends
+    # on the weekday's departures: close whichever the estimate uses today.
+    before = estimate("XIY", "UZ")
+    assert before is not None and before.mode in ("rail", "rail_road")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        lane = Lane.objects.get(origin__code="XIY", destination__code="TAS", mode="rail_road")
+        lane = Lane.objects.get(origin__code="XIY", destination__code="TAS", mode=before.mode)
         lane.status = "closed"
         lane.save()
         other = Lane.objects.get(origin__code="XIY", destination__code="ALA", mode="rail")
@@ -79,7 +82,7 @@ def test_a_lane_change_recomputes_estimates_after_commit(
 
     assert len(callbacks) == 1  # one recomputation per transaction, not one per row
     changed = estimate("XIY", "UZ")
-    assert changed is not None and changed.mode == "rail"
+    assert changed is not None and changed.mode != before.mode
 
 
 def test_a_rolled_back_change_queues_nothing(seeded: tuple[int, int], django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

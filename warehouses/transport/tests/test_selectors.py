@@ -94,12 +94,11 @@ def test_no_feasible_route_names_each_options_failed_constraint(seeded: tuple[in
 
     assert error.value.status_code == 422
     assert error.value.code == "no_feasible_route"
-    assert set(error.value.errors) == {"rail XIY→TAS", "rail-road XIY→TAS"}
-    assert all(messages[0].startswith("shelf_life: ") for messages in error.value.errors.values())
-    assert error.value.extra["failed_constraints"] == {
-        "rail XIY→TAS": ["shelf_life"],
-        "rail-road XIY→TAS": ["shelf_life"],
-    }
+    assert {"rail XIY→TAS", "rail-road XIY→TAS"} <= set(error.value.errors)
+    assert all(
+        any(message.startswith("shelf_life: ") for message in messages) for messages in error.value.errors.values()
+    )
+    assert all("shelf_life" in codes for codes in error.value.extra["failed_constraints"].values())
 
 
 @pytest.mark.parametrize(

@@ -20,13 +20,14 @@ def _stamps() -> dict[str, object]:
 
 
 def test_seed_loader_is_idempotent(seeded: tuple[int, int]) -> None:
-    assert seeded == (27, 35)
+    assert seeded == (28, 82)  # 27 seed hubs + Ho Chi Minh City; 41 lanes, each both ways
     before = _stamps()
 
-    assert network_load_seed() == (27, 35)
+    assert network_load_seed() == (28, 82)
 
-    assert Hub.objects.count() == 27
-    assert Lane.objects.count() == 35
+    assert Hub.objects.count() == 28
+    assert Lane.objects.count() == 82
+    assert Lane.objects.filter(reverse_of__isnull=False).count() == 41
     assert _stamps() == before  # nothing rewritten, so no snapshot or estimate churn
 
 
