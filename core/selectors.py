@@ -189,30 +189,6 @@ def exchange_rate_table(*, at: datetime | None = None) -> ExchangeRateTable | No
     return table
 
 
-def _lookup_at(at: datetime) -> RateLookup:
-    """The cached table's lookup when it holds the rates in force at ``at``, else one query per pair."""
-    table = exchange_rate_table(at=at)
-    if table is not None:
-        return table.lookup
-    return lambda base, quote: exchange_rate_latest(base, quote, at=at)
-
-
-def exchange_rate_resolve(source_currency: str, to_currency: str, *, at: datetime | None = None) -> ResolvedRate | None:
-    """The rate from one currency to another in force at ``at``, by the one rule (``rate_resolve``)."""
-    return rate_resolve(source_currency, to_currency, _lookup_at(at or timezone.now()))
-
-
-def exchange_rates_usd(*, at: datetime | None = None) -> dict[str, Decimal]:
-    """USD for one unit of every supported currency with a stored rate in force at ``at`` (the planner's table)."""
-    lookup = _lookup_at(at or timezone.now())
-    rates: dict[str, Decimal] = {}
-    for code in SUPPORTED_CURRENCIES:
-        resolved = rate_resolve(code, "USD", lookup)
-        if resolved is not None:
-            rates[code] = resolved.rate
-    return rates
-
-
 # --- Stale rates ------------------------------------------------------------------------------
 
 
@@ -255,27 +231,74 @@ def exchange_rate_max_age() -> timedelta:
     return timedelta(hours=float(settings.EXCHANGE_RATE_MAX_AGE_HOURS))
 
 
-def exchange_rates_freshness(*, currencies: Iterable[str] | None = None, at: datetime | None = None) -> RateFreshness:
-    """How old the rate to USD of each currency (every supported one by default) is at ``at``.
+@dataclass(frozen=True, slots=True)
+class ExchangeRates:
+    """The rates in force at ``at``: read through one fingerprint check, then from memory.
 
-    A currency converted through a pair of rows is as old as the older one. USD is never stale.
+    What one quote should hold on to, so the planner's rates, the conversions and the staleness
+    notes all come from the same rows.
     """
+
+    at: datetime
+    lookup: RateLookup
+
+    def resolve(self, source_currency: str, to_currency: str) -> ResolvedRate | None:
+        return rate_resolve(source_currency, to_currency, self.lookup)
+
+    def usd_per_currency(self) -> dict[str, Decimal]:
+        """USD for one unit of every supported currency that has a rate (the planner's table)."""
+        rates: dict[str, Decimal] = {}
+        for code in SUPPORTED_CURRENCIES:
+            resolved = self.resolve(code, "USD")
+            if resolved is not None:
+                rates[code] = resolved.rate
+        return rates
+
+    def freshness(self, currencies: Iterable[str] | None = None) -> RateFreshness:
+        """How old the rate to USD of each currency (every supported one by default) is at ``at``.
+
+        A currency converted through a pair of rows is as old as the older one. USD is never stale.
+        """
+        max_age = exchange_rate_max_age()
+        codes = sorted({code.upper() for code in (SUPPORTED_CURRENCIES if currencies is None else currencies)})
+        stale: list[StaleRate] = []
+        missing: list[str] = []
+        for code in codes:
+            if code == "USD":
+                continue
+            resolved = self.resolve(code, "USD")
+            if resolved is None:
+                missing.append(code)
+                continue
+            oldest = min(resolved.rows, key=lambda row: row.effective_at)
+            age = self.at - oldest.effective_at
+            if age > max_age:
+                stale.append(StaleRate(code, oldest.effective_at, oldest.source, age))
+        return RateFreshness(max_age=max_age, stale=tuple(stale), missing=tuple(missing))
+
+
+def exchange_rates_at(*, at: datetime | None = None) -> ExchangeRates:
+    """The rates in force at ``at`` (now by default): the cached table, or one query per pair for the past."""
     at = at or timezone.now()
-    max_age = exchange_rate_max_age()
-    codes = sorted({code.upper() for code in (SUPPORTED_CURRENCIES if currencies is None else currencies)} - {"USD"})
-    lookup = _lookup_at(at)
-    stale: list[StaleRate] = []
-    missing: list[str] = []
-    for code in codes:
-        resolved = rate_resolve(code, "USD", lookup)
-        if resolved is None:
-            missing.append(code)
-            continue
-        oldest = min(resolved.rows, key=lambda row: row.effective_at)
-        age = at - oldest.effective_at
-        if age > max_age:
-            stale.append(StaleRate(code, oldest.effective_at, oldest.source, age))
-    return RateFreshness(max_age=max_age, stale=tuple(stale), missing=tuple(missing))
+    table = exchange_rate_table(at=at)
+    if table is not None:
+        return ExchangeRates(at, table.lookup)
+    return ExchangeRates(at, lambda base, quote: exchange_rate_latest(base, quote, at=at))
+
+
+def exchange_rate_resolve(source_currency: str, to_currency: str, *, at: datetime | None = None) -> ResolvedRate | None:
+    """The rate from one currency to another in force at ``at``, by the one rule (``rate_resolve``)."""
+    return exchange_rates_at(at=at).resolve(source_currency, to_currency)
+
+
+def exchange_rates_usd(*, at: datetime | None = None) -> dict[str, Decimal]:
+    """USD for one unit of every supported currency with a stored rate in force at ``at``."""
+    return exchange_rates_at(at=at).usd_per_currency()
+
+
+def exchange_rates_freshness(*, currencies: Iterable[str] | None = None, at: datetime | None = None) -> RateFreshness:
+    """``ExchangeRates.freshness`` at ``at`` (now by default)."""
+    return exchange_rates_at(at=at).freshness(currencies)
 
 
 def _age_text(age: timedelta) -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.exceptions import DomainError, IdempotencyKeyInProgress, IdempotencyKeyReused
 from core.models import ExchangeRate, IdempotencyKey
 from core.money import Money, currency_exists, money_round
-from core.selectors import exchange_rate_resolve, exchange_rate_table_forget
+from core.selectors import ExchangeRates, exchange_rate_table_forget, exchange_rates_at
 
 logger = logging.getLogger(__name__)
 
@@ -118,19 +118,23 @@ def exchange_rates_refresh(*, url: str | None = None) -> int:
     return exchange_rates_store(base=base, rates=rates, source=url[:200], effective_at=effective_at)
 
 
-def currency_convert(money: Money, to_currency: str, *, at: datetime | None = None) -> Conversion:
+def currency_convert(
+    money: Money, to_currency: str, *, at: datetime | None = None, rates: ExchangeRates | None = None
+) -> Conversion:
     """Convert at the latest rate effective at ``at`` (direct, inverse, or through USD).
 
     The result is rounded to the target currency's minor unit; ``rate`` is the effective
     multiplier used, and ``rate_ids`` the stored rows it came from. Rates come from the
-    per-process table of ``core.selectors`` (the one the planner uses too).
+    per-process table of ``core.selectors`` (the one the planner uses too); a caller converting
+    many amounts at one time passes ``rates=exchange_rates_at(at=...)`` once (then ``at`` is its).
     """
     source_currency = money.currency.code
     if source_currency == to_currency:
         return Conversion(money_round(money), Decimal(1), (), "identity")
     if not currency_exists(to_currency):
         raise ExchangeRateMissing(f"Unknown currency {to_currency!r}.", code="unknown_currency")
-    resolved = exchange_rate_resolve(source_currency, to_currency, at=at or timezone.now())
+    rates = rates or exchange_rates_at(at=at or timezone.now())
+    resolved = rates.resolve(source_currency, to_currency)
     if resolved is None:
         raise ExchangeRateMissing(f"No exchange rate from {source_currency} to {to_currency}.")
     converted = money_round(Money(money.amount * resolved.rate, to_currency))

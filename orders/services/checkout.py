@@ -192,6 +192,7 @@ def _price_route(parcel: ParcelQuote, *, country: str, preference: str, converte
         ship_date=at.date(),
         # The parcel's own conversions (seller's currency → buyer's); the route adds the planner's.
         rate_currencies=(parcel.goods_value_seller.currency.code, converter.currency),
+        rates=converter.table,
         **_parcel_profile(parcel.items),
     )
     parcel.mode = str(route.mode)

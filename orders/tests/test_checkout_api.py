@@ -245,3 +245,22 @@ def test_a_quote_says_when_the_rates_it_used_are_old(client_for, buyer, market) 
     )
     (parcel,) = new.data["shipments"]
     assert not any("exchange rates" in reason for reason in parcel["reasons"])
+
+
+def test_a_quote_reads_the_exchange_rates_once(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fill_cart(buyer, (market.a_urc, 1), (market.a_lyg, 2), (market.b_urc, 1), (market.b_lyg, 3))
+    body = {"shipping_address": ALMATY_ADDRESS, "currency": "UZS"}
+    client = client_for(buyer)
+    client.post("/api/v1/checkout/quote/", body, format="json")  # the process's rate table is built once
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/checkout/quote/", body, format="json")
+
+    assert response.status_code == 200
+    assert len(response.data["shipments"]) == 4
+    # Four parcels, three currencies, the planner's EUR: one check that no newer rate was stored.
+    rate_queries = [query["sql"] for query in queries.captured_queries if "core_exchangerate" in query["sql"]]
+    assert len(rate_queries) == 1, rate_queries

@@ -33,7 +33,7 @@ from django.db import connection
 from core.exceptions import ValidationFailed
 from core.money import Money, money_round
 from core.reference import COUNTRIES
-from core.selectors import exchange_rates_freshness, exchange_rates_usd, stale_rate_reasons
+from core.selectors import ExchangeRates, exchange_rates_at, stale_rate_reasons
 from core.services import ExchangeRateMissing
 from warehouses.fulfilment import (
     DOMESTIC_TITLE,
@@ -162,10 +162,13 @@ def network_snapshot() -> Network:
 # --- Settings ---------------------------------------------------------------------------------
 
 
-def planner_settings() -> PlannerSettings:
-    """Planner settings from Django settings, with core's exchange rates (the planner has none of its own)."""
-    rates = exchange_rates_usd()
-    if "EUR" not in rates:
+def planner_settings(*, rates: ExchangeRates | None = None) -> PlannerSettings:
+    """Planner settings from Django settings, with core's exchange rates (the planner has none of its own).
+
+    ``rates``: the rates a caller already holds for this quote (default: those in force now).
+    """
+    usd_per_currency = (rates or exchange_rates_at()).usd_per_currency()
+    if "EUR" not in usd_per_currency:
         # Every quote checks the TIR guarantee in EUR; without the rate no quote can be made.
         raise ExchangeRateMissing("No EUR exchange rate is stored; the planner needs one for the TIR guarantee.")
     return PlannerSettings(
@@ -179,7 +182,7 @@ def planner_settings() -> PlannerSettings:
         domestic_days=_days_pair(settings.FULFILMENT_DOMESTIC_DAYS),
         domestic_days_large=_days_pair(settings.FULFILMENT_DOMESTIC_DAYS_LARGE),
         domestic_large_countries=frozenset(code.upper() for code in settings.FULFILMENT_DOMESTIC_LARGE_COUNTRIES),
-        usd_per_currency=rates,
+        usd_per_currency=usd_per_currency,
     )
 
 
@@ -192,9 +195,9 @@ def _days_pair(days: Iterable[int]) -> tuple[int, int]:
 PLANNER_CURRENCIES = ("EUR",)
 
 
-def rate_age_reasons(currencies: Iterable[str]) -> list[str]:
+def rate_age_reasons(rates: ExchangeRates, currencies: Iterable[str]) -> list[str]:
     """Reasons naming the rates a quote used that are older than EXCHANGE_RATE_MAX_AGE_HOURS."""
-    return stale_rate_reasons(exchange_rates_freshness(currencies={*currencies, *PLANNER_CURRENCIES}).stale)
+    return stale_rate_reasons(rates.freshness({*currencies, *PLANNER_CURRENCIES}).stale)
 
 
 # --- Quotes -----------------------------------------------------------------------------------
@@ -247,11 +250,12 @@ def quote_plan(request: QuoteRequest, *, field_names: dict[str, str] | None = No
 
     Rates older than EXCHANGE_RATE_MAX_AGE_HOURS that the quote used are named in its reasons.
     """
+    rates = exchange_rates_at()
     try:
-        result = plan(network_snapshot(), request, planner_settings())
+        result = plan(network_snapshot(), request, planner_settings(rates=rates))
     except PlannerError as error:
         raise _validation_failed(error, field_names or {}) from error
-    stale = tuple(rate_age_reasons([request.currency.upper()]))
+    stale = tuple(rate_age_reasons(rates, [request.currency.upper()]))
     if not stale:
         return result
     chosen = result.chosen
@@ -296,6 +300,7 @@ def route_quote(
     preference: str = "cheapest",
     ship_date: date | datetime | None = None,
     rate_currencies: Iterable[str] = (),
+    rates: ExchangeRates | None = None,
 ) -> RouteQuote:
     """Price one parcel (a single piece) from a hub to a country with the planner's chosen route.
 
@@ -303,10 +308,12 @@ def route_quote(
     ``ValidationFailed`` (400; ``errors`` keyed by this function's argument names). The reasons
     end with the age of any rate older than EXCHANGE_RATE_MAX_AGE_HOURS among those the planner
     used and ``rate_currencies`` (the caller's own conversions, e.g. the buyer's currency).
+    ``rates``: the stored rates the caller already holds for this quote (default: those in force now).
     """
+    rates = rates or exchange_rates_at()
     quote = route_quote_on(
         network_snapshot(),
-        planner_settings(),
+        planner_settings(rates=rates),
         origin_hub=origin_hub,
         destination_country=destination_country,
         weight_kg=weight_kg,
@@ -319,7 +326,7 @@ def route_quote(
         preference=preference,
         ship_date=ship_date,
     )
-    stale = rate_age_reasons([declared_value.currency.code, *rate_currencies])
+    stale = rate_age_reasons(rates, [declared_value.currency.code, *rate_currencies])
     if stale:
         quote = dataclasses.replace(quote, reasons=[*quote.reasons, *stale])
     return quote
