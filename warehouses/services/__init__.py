@@ -17,11 +17,21 @@ from warehouses.services.outbound import (
     outbound_shipment_set_departure,
 )
 from warehouses.services.staff import STAFF_GROUP_NAME, staff_assign, warehouse_staff_group_ensure
-from warehouses.services.stock import stock_adjust, stock_receive, stock_release, stock_reserve, stock_ship
+from warehouses.services.stock import (
+    ReceiptLine,
+    stock_adjust,
+    stock_lock,
+    stock_receive,
+    stock_receive_many,
+    stock_release,
+    stock_reserve,
+    stock_ship,
+)
 
 __all__ = [
     "STAFF_GROUP_NAME",
     "Allocation",
+    "ReceiptLine",
     "ReservationLine",
     "Strategy",
     "inbound_shipment_create",
@@ -37,7 +47,9 @@ __all__ = [
     "outbound_shipment_set_departure",
     "staff_assign",
     "stock_adjust",
+    "stock_lock",
     "stock_receive",
+    "stock_receive_many",
     "stock_release",
     "stock_reserve",
     "stock_ship",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from core.services import exchange_rates_seed_offline
 from sellers.tests.factories import SellerFactory
 from warehouses.consolidation import CONSOLIDATED_EVENT_CODE, ConsolidationOutcome, departures_consolidate
 from warehouses.models import OutboundShipment, OutboundStatus, ShipmentEvent, Warehouse
@@ -160,6 +161,7 @@ def test_running_twice_assigns_nothing_twice(seeded: tuple[int, int]) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_book_each_shipment_once() -> None:
+    exchange_rates_seed_offline()  # the planner's rates (EUR for the TIR guarantee)
     network_load_seed()
     urumqi = warehouse_at("URC")
     shipments = [packed(urumqi) for _ in range(20)]
