@@ -189,7 +189,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=1),
     },
     "consolidate-departures": {
-        "task": "warehouses.transport.tasks.consolidate_departures_task",
+        "task": "warehouses.tasks.departures_consolidate_task",
         "schedule": timedelta(minutes=15),
     },
     # Seasonal closures and effective dates depend on the day, so estimates are refreshed daily too.

@@ -1,6 +1,7 @@
 """Every write to warehouses goes through these keyword-only services (see each module)."""
 
 from warehouses.reservations import Allocation, ReservationLine, Strategy, strategy_get, strategy_register
+from warehouses.services.consolidation import ConsolidationOutcome, departures_consolidate
 from warehouses.services.inbound import (
     inbound_shipment_create,
     inbound_shipment_mark_in_transit,
@@ -31,9 +32,11 @@ from warehouses.services.stock import (
 __all__ = [
     "STAFF_GROUP_NAME",
     "Allocation",
+    "ConsolidationOutcome",
     "ReceiptLine",
     "ReservationLine",
     "Strategy",
+    "departures_consolidate",
     "inbound_shipment_create",
     "inbound_shipment_mark_in_transit",
     "inbound_shipment_receive",

@@ -12,8 +12,8 @@ from django.db import connection
 
 from core.services import exchange_rates_seed_offline
 from sellers.tests.factories import SellerFactory
-from warehouses.consolidation import CONSOLIDATED_EVENT_CODE, ConsolidationOutcome, departures_consolidate
 from warehouses.models import OutboundShipment, OutboundStatus, ShipmentEvent, Warehouse
+from warehouses.services.consolidation import CONSOLIDATED_EVENT_CODE, ConsolidationOutcome, departures_consolidate
 from warehouses.tests.factories import WarehouseFactory
 from warehouses.transport.models import Departure, DepartureUnit, Hub
 from warehouses.transport.services import network_load_seed
