@@ -5,6 +5,17 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
+@pytest.fixture(autouse=True)
+def _fresh_exchange_rate_table() -> None:
+    """Each test starts like a new process: no cached rate table from rows an earlier test rolled back.
+
+    (Rolled-back ids are reused on SQLite, so the table's fingerprint, the highest id, could match.)
+    """
+    from core.selectors import exchange_rate_table_forget
+
+    exchange_rate_table_forget()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -15,6 +15,11 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A publication is history (orders record the rows they used); a bad rate is corrected by
+        # storing a newer one, which every process notices by its id.
+        return False
+
 
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(admin.ModelAdmin):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.exceptions import DomainError, IdempotencyKeyInProgress, IdempotencyKeyReused
 from core.models import ExchangeRate, IdempotencyKey
 from core.money import Money, currency_exists, money_round
+from core.selectors import ExchangeRates, exchange_rate_table_forget, exchange_rates_at
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,12 @@ OFFLINE_USD_RATES: dict[str, str] = {
     "SAR": "3.75",
     "EGP": "49.00",
     "AFN": "70.00",
-    "JPY": "150.00",
+    "KHR": "4050.00",
+    "LAK": "21700.00",
+    "LKR": "300.00",
+    "MMK": "2100.00",
+    "MVR": "15.42",
+    "NPR": "134.00",
 }
 
 
@@ -74,6 +80,8 @@ def exchange_rates_store(*, base: str, rates: dict[str, Decimal], source: str, e
         if currency_exists(quote) and rate > 0
     ]
     ExchangeRate.objects.bulk_create(rows, ignore_conflicts=True)
+    # bulk_create sends no signals: drop this process's rate table here (other processes see a new id).
+    exchange_rate_table_forget()
     return len(rows)
 
 
@@ -110,43 +118,27 @@ def exchange_rates_refresh(*, url: str | None = None) -> int:
     return exchange_rates_store(base=base, rates=rates, source=url[:200], effective_at=effective_at)
 
 
-def _latest_rate(base: str, quote: str, at: datetime) -> ExchangeRate | None:
-    return (
-        ExchangeRate.objects.filter(base=base, quote=quote, effective_at__lte=at)
-        .order_by("-effective_at", "-id")
-        .first()
-    )
-
-
-def currency_convert(money: Money, to_currency: str, *, at: datetime | None = None) -> Conversion:
+def currency_convert(
+    money: Money, to_currency: str, *, at: datetime | None = None, rates: ExchangeRates | None = None
+) -> Conversion:
     """Convert at the latest rate effective at ``at`` (direct, inverse, or through USD).
 
     The result is rounded to the target currency's minor unit; ``rate`` is the effective
-    multiplier used, and ``rate_ids`` the stored rows it came from.
+    multiplier used, and ``rate_ids`` the stored rows it came from. Rates come from the
+    per-process table of ``core.selectors`` (the one the planner uses too); a caller converting
+    many amounts at one time passes ``rates=exchange_rates_at(at=...)`` once (then ``at`` is its).
     """
     source_currency = money.currency.code
     if source_currency == to_currency:
         return Conversion(money_round(money), Decimal(1), (), "identity")
     if not currency_exists(to_currency):
         raise ExchangeRateMissing(f"Unknown currency {to_currency!r}.", code="unknown_currency")
-    at = at or timezone.now()
-    direct = _latest_rate(source_currency, to_currency, at)
-    ids: tuple[int, ...]
-    if direct:
-        rate, ids, source = direct.rate, (direct.id,), direct.source
-    else:
-        inverse = _latest_rate(to_currency, source_currency, at)
-        if inverse:
-            rate, ids, source = Decimal(1) / inverse.rate, (inverse.id,), inverse.source
-        else:
-            from_usd = _latest_rate("USD", source_currency, at)
-            to_usd = _latest_rate("USD", to_currency, at)
-            if not (from_usd and to_usd):
-                raise ExchangeRateMissing(f"No exchange rate from {source_currency} to {to_currency}.")
-            rate = to_usd.rate / from_usd.rate
-            ids, source = (from_usd.id, to_usd.id), to_usd.source
-    converted = money_round(Money(money.amount * rate, to_currency))
-    return Conversion(converted, rate, ids, source)
+    rates = rates or exchange_rates_at(at=at or timezone.now())
+    resolved = rates.resolve(source_currency, to_currency)
+    if resolved is None:
+        raise ExchangeRateMissing(f"No exchange rate from {source_currency} to {to_currency}.")
+    converted = money_round(Money(money.amount * resolved.rate, to_currency))
+    return Conversion(converted, resolved.rate, resolved.ids, resolved.source)
 
 
 def _fingerprint(body: Any) -> str:

@@ -189,7 +189,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=1),
     },
     "consolidate-departures": {
-        "task": "warehouses.transport.tasks.consolidate_departures_task",
+        "task": "warehouses.tasks.departures_consolidate_task",
         "schedule": timedelta(minutes=15),
     },
     # A lost webhook never loses a paid order: ask the provider about orders still unpaid.
@@ -249,6 +249,9 @@ payment_settings_validate(
 # --- Exchange rates: a JSON provider {"base": "USD", "rates": {"KZT": "512.3", ...}}.
 EXCHANGE_RATE_PROVIDER_URL = env("EXCHANGE_RATE_PROVIDER_URL", default="")
 EXCHANGE_RATE_PROVIDER_TIMEOUT = env.float("EXCHANGE_RATE_PROVIDER_TIMEOUT", default=10.0)
+# A rate published longer ago than this is reported by /healthz and in quote reasons (prices still
+# use it). 72 hours lets a provider that publishes on working days through a weekend.
+EXCHANGE_RATE_MAX_AGE_HOURS = env.float("EXCHANGE_RATE_MAX_AGE_HOURS", default=72)
 
 # --- Idempotency keys are kept this long before they may be purged.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))

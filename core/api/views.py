@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.selectors import country_list_served
+from core.selectors import RateFreshness, country_list_served, exchange_rates_freshness
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +72,46 @@ def _check_broker() -> str:
     return "ok"
 
 
+def _exchange_rates_report(freshness: RateFreshness) -> tuple[str, dict[str, object]]:
+    """A one-line verdict for ``checks`` and the details: which currencies, how old, from which source."""
+    hours = freshness.max_age.total_seconds() / 3600
+    details: dict[str, object] = {
+        "max_age_hours": int(hours) if hours.is_integer() else hours,
+        "stale": [item.as_json() for item in freshness.stale],
+        "missing": list(freshness.missing),
+    }
+    if freshness.is_fresh:
+        return "ok", details
+    parts = []
+    if freshness.stale:
+        oldest = max(freshness.stale, key=lambda item: item.age)
+        parts.append(
+            f"{len(freshness.stale)} stale (oldest {oldest.currency}: {oldest.age_hours} hours, "
+            f"{oldest.source}, {oldest.effective_at:%Y-%m-%d})"
+        )
+    if freshness.missing:
+        parts.append(f"missing: {', '.join(freshness.missing)}")
+    return "degraded: " + "; ".join(parts), details
+
+
 @extend_schema(
-    responses=inline_serializer("Health", {"status": serializers.CharField(), "checks": serializers.DictField()})
+    responses=inline_serializer(
+        "Health",
+        {
+            "status": serializers.CharField(),
+            "checks": serializers.DictField(),
+            "exchange_rates": serializers.DictField(required=False),
+        },
+    )
 )
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, cache and (if configured) broker answer; 503 naming what failed."""
+    """200 when the database, cache and (if configured) broker answer; 503 naming what failed.
+
+    Exchange rates older than EXCHANGE_RATE_MAX_AGE_HOURS (or missing) make the status
+    ``degraded`` but keep the 200: prices are still quoted from the latest stored rates and say
+    how old they are, so taking a node out of a load balancer would only turn a pricing caveat
+    into an outage (and ``make run``'s offline rates are always old).
+    """
     checks: dict[str, str] = {}
     healthy = True
     for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
@@ -86,4 +121,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
             logger.warning("health check %s failed: %s", name, error)
             checks[name] = f"error: {type(error).__name__}"
             healthy = False
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body: dict[str, object] = {"status": "ok" if healthy else "error", "checks": checks}
+    if checks["database"] == "ok":
+        try:
+            checks["exchange_rates"], body["exchange_rates"] = _exchange_rates_report(exchange_rates_freshness())
+        except Exception as error:  # reported like a dependency, but the site still answers
+            logger.warning("health check exchange_rates failed: %s", error)
+            checks["exchange_rates"] = f"error: {type(error).__name__}"
+        if healthy and checks["exchange_rates"] != "ok":
+            body["status"] = "degraded"
+    return JsonResponse(body, status=200 if healthy else 503)

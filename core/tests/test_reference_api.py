@@ -1,10 +1,14 @@
 """The SCO countries served, and the health check."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from core.money import SUPPORTED_CURRENCIES
 from core.reference import countries_in_force, country_get, same_customs_union
+from core.services import exchange_rates_store
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +47,13 @@ def test_customs_union() -> None:
 
 
 def test_healthz_reports_each_dependency(client) -> None:
+    # Fresh rates for every currency: stale or missing ones would make the status "degraded".
+    exchange_rates_store(
+        base="USD",
+        rates=dict.fromkeys(set(SUPPORTED_CURRENCIES) - {"USD"}, Decimal(2)),
+        source="test",
+        effective_at=timezone.now(),
+    )
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()

@@ -220,6 +220,9 @@ def _price_route(parcel: ParcelQuote, *, country: str, preference: str, converte
         declared_value=converter.rounded(parcel.goods_value_seller, "USD"),
         preference=preference,
         ship_date=at.date(),
+        # The parcel's own conversions (seller's currency → buyer's); the route adds the planner's.
+        rate_currencies=(parcel.goods_value_seller.currency.code, converter.currency),
+        rates=converter.table,
         **_parcel_profile(parcel.items),
     )
     parcel.mode = str(route.mode)

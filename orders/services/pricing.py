@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from core.money import Money, money_round
+from core.selectors import ExchangeRates, exchange_rates_at
 from core.services import currency_convert
 
 
@@ -30,12 +31,20 @@ class Converter:
     currency: str
     at: datetime | None = None
     rates: dict[str, Rate] = field(default_factory=dict)
+    _table: ExchangeRates | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> ExchangeRates:
+        """The stored rates in force at ``at``, read once for every conversion of this quote."""
+        if self._table is None:
+            self._table = exchange_rates_at(at=self.at)
+        return self._table
 
     def rate_for(self, source: str, target: str | None = None) -> Rate:
         target = target or self.currency
         key = f"{source}→{target}"
         if key not in self.rates:
-            conversion = currency_convert(Money(1, source), target, at=self.at)
+            conversion = currency_convert(Money(1, source), target, rates=self.table)
             self.rates[key] = Rate(source, target, conversion.rate, conversion.rate_ids)
         return self.rates[key]
 

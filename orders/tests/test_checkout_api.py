@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from core.money import Money, money_round
 from orders.services import cart_item_add
@@ -228,3 +229,45 @@ def test_no_route_is_a_422_that_says_why(client_for, buyer, rates, network) -> N
     )
     assert response.status_code == 422
     assert Stock.objects.get(variant=variant).reserved == 0
+
+
+def test_a_quote_says_when_the_rates_it_used_are_old(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    from core.services import exchange_rates_store
+
+    fill_cart(buyer, (market.a_lyg, 1))  # a CNY price, for a buyer paying in UZS
+    body = {"shipping_address": TASHKENT_ADDRESS, "currency": "UZS"}
+    with time_machine.travel("2026-01-20 09:00Z", tick=False):
+        old = client_for(buyer).post("/api/v1/checkout/quote/", body, format="json")
+        # A fresh publication of the rates this parcel uses: the note goes away.
+        fresh = {"CNY": Decimal("7.10"), "UZS": Decimal("12600"), "EUR": Decimal("0.93")}
+        exchange_rates_store(base="USD", rates=fresh, source="provider", effective_at=timezone.now())
+        new = client_for(buyer).post("/api/v1/checkout/quote/", body, format="json")
+
+    assert old.status_code == new.status_code == 200, old.data
+    (parcel,) = old.data["shipments"]
+    # The seller's and the buyer's currency, and EUR, which the planner checks the TIR guarantee in.
+    assert (
+        parcel["reasons"][-1]
+        == "exchange rates for CNY, EUR and UZS are 19 days old (karavan-offline-seed, 2026-01-01)"
+    )
+    (parcel,) = new.data["shipments"]
+    assert not any("exchange rates" in reason for reason in parcel["reasons"])
+
+
+def test_a_quote_reads_the_exchange_rates_once(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fill_cart(buyer, (market.a_urc, 1), (market.a_lyg, 2), (market.b_urc, 1), (market.b_lyg, 3))
+    body = {"shipping_address": ALMATY_ADDRESS, "currency": "UZS"}
+    client = client_for(buyer)
+    client.post("/api/v1/checkout/quote/", body, format="json")  # the process's rate table is built once
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/checkout/quote/", body, format="json")
+
+    assert response.status_code == 200
+    assert len(response.data["shipments"]) == 4
+    # Four parcels, three currencies, the planner's EUR: one check that no newer rate was stored.
+    rate_queries = [query["sql"] for query in queries.captured_queries if "core_exchangerate" in query["sql"]]
+    assert len(rate_queries) == 1, rate_queries

@@ -16,7 +16,6 @@ from .results import Choice, Failure, Option, QuoteResult
 from .routes import find_routes
 from .schedule import local_ready, misses_cutoff
 
-DEFAULT_SETTINGS = PlannerSettings()
 CENT = Decimal("0.01")
 # Enough to explain the obvious alternatives without burying the answer in a large network.
 MAX_PASSED_OVER_REASONS = 3
@@ -274,9 +273,11 @@ def _passed_over(context: QuoteContext, candidates: Sequence[Candidate], shown: 
     ]
 
 
-def plan(network: Network, request: QuoteRequest, settings: PlannerSettings | None = None) -> QuoteResult:
-    """Quote every route from origin to destination and choose one; see the package docstring."""
-    settings = settings or DEFAULT_SETTINGS
+def plan(network: Network, request: QuoteRequest, settings: PlannerSettings) -> QuoteResult:
+    """Quote every route from origin to destination and choose one; see the package docstring.
+
+    ``settings`` is required: it carries the exchange rates, which the planner has none of its own.
+    """
     load = profile_load(request, settings)
     origin = _resolve_origin(network, request.origin)
     destinations = _resolve_destinations(network, request.destination, origin)

@@ -8,34 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 
 from .errors import ColdChainUnavailable, InvalidRequest, UnknownCurrency
-
-#: Indicative USD value of one unit of each currency (early 2026). Adapters should pass live
-#: rates from core's exchange-rate table; these exist so the planner works out of the box.
-DEFAULT_USD_PER_CURRENCY: Mapping[str, Decimal] = MappingProxyType(
-    {
-        "USD": Decimal("1"),
-        "EUR": Decimal("1.17"),
-        "CNY": Decimal("0.140"),
-        "RUB": Decimal("0.0125"),
-        "KZT": Decimal("0.00195"),
-        "KGS": Decimal("0.0114"),
-        "TJS": Decimal("0.105"),
-        "UZS": Decimal("0.000082"),
-        "BYN": Decimal("0.30"),
-        "INR": Decimal("0.0114"),
-        "PKR": Decimal("0.00355"),
-        "IRR": Decimal("0.0000238"),
-        "MNT": Decimal("0.00028"),
-        "AZN": Decimal("0.588"),
-        "AMD": Decimal("0.0026"),
-        "AFN": Decimal("0.0145"),
-        "TRY": Decimal("0.024"),
-        "AED": Decimal("0.2723"),
-    }
-)
 
 
 class Preference(StrEnum):
@@ -75,7 +49,13 @@ class QuoteRequest:
 
 @dataclass(frozen=True, slots=True)
 class PlannerSettings:
-    """Every tunable of the decision rule, with defaults from DOMAIN.md; none is hard-coded elsewhere."""
+    """Every tunable of the decision rule, with defaults from DOMAIN.md; none is hard-coded elsewhere.
+
+    Exchange rates have no default: the planner converts with exactly the rates it is given
+    (``usd_per_currency``: USD for one unit of each currency, EUR included for the TIR guarantee),
+    so a quote never mixes the planner's rates with the caller's. The Django adapter passes core's
+    stored rates (``warehouses.transport.selectors.planner_settings``).
+    """
 
     #: Cost of capital tied up in goods per year; seasonal or livestream stock deserves more.
     carrying_cost_rate_per_year: Decimal = Decimal("0.25")
@@ -106,7 +86,14 @@ class PlannerSettings:
     #: `limited` cold chain (reefer only on scheduled or pilot trains) is usable only by booking
     #: whole reefer units in advance; groupage perishables cannot be promised a reefer slot.
     limited_cold_chain_allows_full_units: bool = True
-    usd_per_currency: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_USD_PER_CURRENCY)
+    #: Domestic road delivery (goods already in the buyer's country, and the last mile of a
+    #: cross-border parcel): base + rate × chargeable kg, days (min, max) by country size.
+    domestic_base_usd: Decimal = Decimal("3.00")
+    domestic_usd_per_kg: Decimal = Decimal("0.25")
+    domestic_days: tuple[int, int] = (1, 3)
+    domestic_days_large: tuple[int, int] = (2, 7)
+    domestic_large_countries: frozenset[str] = frozenset({"RU", "CN", "KZ", "IN", "IR", "MN", "PK", "SA", "TR"})
+    usd_per_currency: Mapping[str, Decimal] = field(kw_only=True)
 
     def usd(self, amount: Decimal, currency: str, *, field_name: str = "currency") -> Decimal:
         rate = self.usd_per_currency.get(currency.upper())

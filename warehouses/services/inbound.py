@@ -10,7 +10,7 @@ from core.exceptions import ValidationFailed
 from marketplace.models import ProductVariant
 from warehouses.exceptions import AlreadyReceived, IllegalTransition
 from warehouses.models import InboundLine, InboundShipment, InboundStatus, Warehouse
-from warehouses.services.stock import _actor_id, stock_receive
+from warehouses.services.stock import ReceiptLine, _actor_id, stock_receive_many
 
 
 def _variants_by_sku(*, seller: Any, skus: Sequence[str]) -> dict[str, ProductVariant]:
@@ -121,6 +121,7 @@ def inbound_shipment_receive(
 
     now = timezone.now()
     actor_id = _actor_id(actor)
+    received: list[ReceiptLine] = []
     for sku, quantity in lines:
         line = existing.get(sku)
         if line is None:
@@ -131,13 +132,10 @@ def inbound_shipment_receive(
         line.received_by_id = actor_id
         line.save(update_fields=["quantity_received", "received_at", "received_by"])
         if quantity > 0:
-            stock_receive(
-                variant_id=line.variant_id,
-                warehouse_id=locked.warehouse_id,
-                quantity=quantity,
-                reference=locked.reference,
-                actor=actor,
-            )
+            received.append(ReceiptLine(line.variant_id, quantity))
+    # All stock rows at once, in the lock helper's order (not the scan order), and only after the
+    # lines are written, so orders competing for these rows wait as briefly as possible.
+    stock_receive_many(warehouse_id=locked.warehouse_id, lines=received, reference=locked.reference, actor=actor)
     if complete:
         for line in existing.values():
             if line.quantity_received is None:

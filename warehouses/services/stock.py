@@ -1,19 +1,21 @@
 """Stock writes: receive, reserve, release, ship, adjust; each writes ledger rows in the same transaction.
 
-Rows are locked in primary-key order (one ``SELECT ... ORDER BY id FOR UPDATE``), so two
-transactions touching the same rows always queue in the same order and cannot deadlock; counts
-change with conditional ``UPDATE``s checked by row count, and the database's check constraints
-are the last line against negative stock.
+Every write locks its rows through ``stock_lock``, all of them at once in primary-key order (one
+``SELECT ... ORDER BY id FOR UPDATE``), so two transactions touching the same rows always queue
+in the same order and cannot deadlock: a receipt of many SKUs scanned in any order and an order
+reserving the same SKUs included. Counts change with conditional ``UPDATE``s checked by row
+count, and the database's check constraints are the last line against negative stock.
 """
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.exceptions import Conflict, ValidationFailed
@@ -60,9 +62,18 @@ def _entry(
     )
 
 
-def stock_lock(*, stock_ids: Iterable[int]) -> list[Stock]:
-    """Lock stock rows in primary-key order (the one lock helper of this app) and return them fresh."""
-    return list(Stock.objects.select_for_update().filter(pk__in=set(stock_ids)).order_by("pk"))
+def stock_lock(*, stock_ids: Iterable[int] | None = None, rows: QuerySet[Stock] | None = None) -> list[Stock]:
+    """Lock stock rows in primary-key order (the one lock helper of this app) and return them fresh.
+
+    Pass ``stock_ids``, or ``rows`` (a filtered queryset, e.g. with ``select_related``: only the
+    stock rows are locked). Taking every row a write needs in one statement, in one order, is
+    what keeps concurrent writers from deadlocking; never lock stock rows one by one.
+    """
+    if (stock_ids is None) == (rows is None):
+        raise TypeError("stock_lock takes stock_ids or rows")
+    if rows is None:
+        rows = Stock.objects.filter(pk__in=set(stock_ids or ()))
+    return list(rows.select_for_update(of=("self",)).order_by("pk"))
 
 
 @transaction.atomic
@@ -89,11 +100,8 @@ def stock_reserve(
         Stock.objects.filter(variant_id__in=demand, warehouse__is_active=True)
         .select_related("warehouse")
         .only("id", "variant_id", "on_hand", "reserved", "warehouse__code", "warehouse__country", "warehouse__hub_id")
-        .order_by("pk")
     )
-    if not dry_run:
-        rows = rows.select_for_update(of=("self",))
-    stocks = list(rows)
+    stocks = list(rows.order_by("pk")) if dry_run else stock_lock(rows=rows)
     days: dict[int, int] = {}
     per_variant = Counter(stock.variant_id for stock in stocks if stock.available > 0)
     if any(count > 1 for count in per_variant.values()):  # a choice to make: route speeds break ties
@@ -154,7 +162,7 @@ def _lock_allocated(merged: dict[tuple[int, int], int]) -> list[Stock]:
     if not merged:
         return []
     match = reduce(or_, (Q(variant_id=variant, warehouse_id=warehouse) for variant, warehouse in merged))
-    stocks = list(Stock.objects.select_for_update().filter(match).order_by("pk"))
+    stocks = stock_lock(rows=Stock.objects.filter(match))
     if len(stocks) != len(merged):
         raise Conflict("Some allocations have no stock row.", code="not_reserved")
     return stocks
@@ -201,20 +209,61 @@ def stock_ship(*, allocations: Sequence[Allocation], reference: str, actor: Any 
     _reserved_out(allocations=allocations, reference=reference, actor=actor, ship=True)
 
 
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    variant_id: int
+    quantity: int
+
+
 @transaction.atomic
+def stock_receive_many(
+    *, warehouse_id: int, lines: Sequence[ReceiptLine], reference: str, actor: Any = None, reason: str = ""
+) -> list[Stock]:
+    """Put received units of several variants on the shelf at once (available at once).
+
+    Missing stock rows are created first, then every row is locked together through
+    ``stock_lock``: a receipt scanned in any order takes its locks in the same order as an order
+    reserving the same SKUs, so the two queue instead of deadlocking. Returns the rows, updated,
+    in primary-key order.
+    """
+    quantities: dict[int, int] = {}
+    for line in lines:
+        if not isinstance(line.quantity, int) or line.quantity < 1:
+            raise ValidationFailed(
+                "Received quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]}
+            )
+        quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+    if not quantities:
+        return []
+    # New rows in variant order: two receipts creating the same rows wait for each other in one order too.
+    Stock.objects.bulk_create(
+        [Stock(variant_id=variant_id, warehouse_id=warehouse_id) for variant_id in sorted(quantities)],
+        ignore_conflicts=True,
+    )
+    stocks = stock_lock(rows=Stock.objects.filter(warehouse_id=warehouse_id, variant_id__in=quantities))
+    now = timezone.now()
+    entries = []
+    for stock in stocks:
+        quantity = quantities[stock.variant_id]
+        Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity, updated_at=now)
+        entries.append(
+            _entry(stock, LedgerKind.RECEIVE, on_hand_delta=quantity, reference=reference, reason=reason, actor=actor)
+        )
+    StockLedgerEntry.objects.bulk_create(entries)
+    return list(Stock.objects.filter(pk__in=[stock.pk for stock in stocks]).order_by("pk"))
+
+
 def stock_receive(
     *, variant_id: int, warehouse_id: int, quantity: int, reference: str, actor: Any = None, reason: str = ""
 ) -> Stock:
-    """Put received units on the shelf (available at once); creates the stock row on first receipt."""
-    if not isinstance(quantity, int) or quantity < 1:
-        raise ValidationFailed("Received quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
-    Stock.objects.get_or_create(variant_id=variant_id, warehouse_id=warehouse_id)
-    (stock,) = list(
-        Stock.objects.select_for_update().filter(variant_id=variant_id, warehouse_id=warehouse_id).order_by("pk")
+    """Put received units of one variant on the shelf; creates the stock row on first receipt."""
+    (stock,) = stock_receive_many(
+        warehouse_id=warehouse_id,
+        lines=[ReceiptLine(variant_id, quantity)],
+        reference=reference,
+        actor=actor,
+        reason=reason,
     )
-    Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity, updated_at=timezone.now())
-    _entry(stock, LedgerKind.RECEIVE, on_hand_delta=quantity, reference=reference, reason=reason, actor=actor).save()
-    stock.refresh_from_db()
     return stock
 
 

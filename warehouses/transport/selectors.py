@@ -8,20 +8,23 @@
   transaction), and a row saved through the admin, a service or ``bulk_create`` still shows up.
   (A queryset ``.update()`` that leaves ``updated_at`` alone is the one change it misses; the
   services never do that.)
-- ``planner_settings()`` reads the FULFILMENT_* settings, and adds live USD rates from ``core``'s
-  exchange-rate table for currencies the planner has no default rate for.
+- ``planner_settings()`` reads the FULFILMENT_* settings and gives the planner core's exchange rates
+  (``core.selectors.exchange_rates_usd``: the stored table, cached per process), the only rates it
+  has, so a checkout quote converts with one set of rates. No EUR rate → ``ExchangeRateMissing``.
 - ``route_quote(...)`` is what orders call to price one parcel: it returns a ``RouteQuote`` or raises
-  ``NoFeasibleRoute`` (422) / ``ValidationFailed`` (400).
+  ``NoFeasibleRoute`` (422) / ``ValidationFailed`` (400). Its reasons (and ``quote_plan``'s) say when
+  a rate it used is older than ``EXCHANGE_RATE_MAX_AGE_HOURS``.
 - ``delivery_estimate_for(...)`` reads the precomputed catalog estimate.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +33,10 @@ from django.db import connection
 from core.exceptions import ValidationFailed
 from core.money import Money, money_round
 from core.reference import COUNTRIES
-from core.services import ExchangeRateMissing, currency_convert
-from warehouses.fulfilment import ColdChain as PlannerColdChain
+from core.selectors import ExchangeRates, exchange_rates_at, stale_rate_reasons
+from core.services import ExchangeRateMissing
 from warehouses.fulfilment import (
+    DOMESTIC_TITLE,
     Country,
     Network,
     PlannerError,
@@ -41,11 +45,13 @@ from warehouses.fulfilment import (
     QuoteResult,
     SeasonalClosure,
     plan,
+    profile_load,
+    quote_domestic,
 )
+from warehouses.fulfilment import ColdChain as PlannerColdChain
 from warehouses.fulfilment import Hub as PlannerHub
 from warehouses.fulfilment import Lane as PlannerLane
 from warehouses.fulfilment import LaneStatus as PlannerLaneStatus
-from warehouses.fulfilment.request import DEFAULT_USD_PER_CURRENCY, profile_load
 from warehouses.fulfilment.seed import load_overlay, load_region_data
 from warehouses.transport.exceptions import NoFeasibleRoute
 from warehouses.transport.models import DeliveryEstimate, Hub, Lane, LaneStatus
@@ -183,25 +189,42 @@ def network_snapshot() -> Network:
 # --- Settings ---------------------------------------------------------------------------------
 
 
-def planner_settings(*, currencies: tuple[str, ...] = ()) -> PlannerSettings:
-    """Planner settings from Django settings; USD rates for ``currencies`` the defaults lack come from core."""
-    rates = dict(DEFAULT_USD_PER_CURRENCY)
-    for code in currencies:
-        code = code.upper()
-        if code in rates:
-            continue
-        try:
-            rates[code] = currency_convert(Money(Decimal(1), code), "USD").rate
-        except ExchangeRateMissing:
-            continue  # the planner then raises UnknownCurrency for this field: a clear 400
+def planner_settings(*, rates: ExchangeRates | None = None) -> PlannerSettings:
+    """Planner settings from Django settings, with core's exchange rates (the planner has none of its own).
+
+    ``rates``: the rates a caller already holds for this quote (default: those in force now).
+    """
+    usd_per_currency = (rates or exchange_rates_at()).usd_per_currency()
+    if "EUR" not in usd_per_currency:
+        # Every quote checks the TIR guarantee in EUR; without the rate no quote can be made.
+        raise ExchangeRateMissing("No EUR exchange rate is stored; the planner needs one for the TIR guarantee.")
     return PlannerSettings(
         carrying_cost_rate_per_year=Decimal(settings.FULFILMENT_CARRYING_RATE_PER_YEAR),
         buffer_days=int(settings.FULFILMENT_BUFFER_DAYS),
         reefer_premium_chilled=Decimal(settings.FULFILMENT_REEFER_PREMIUM_CHILLED),
         reefer_premium_frozen=Decimal(settings.FULFILMENT_REEFER_PREMIUM_FROZEN),
         tir_guarantee_eur=Decimal(settings.FULFILMENT_TIR_GUARANTEE_EUR),
-        usd_per_currency=rates,
+        domestic_base_usd=Decimal(settings.FULFILMENT_DOMESTIC_BASE_USD),
+        domestic_usd_per_kg=Decimal(settings.FULFILMENT_DOMESTIC_USD_PER_KG),
+        domestic_days=_days_pair(settings.FULFILMENT_DOMESTIC_DAYS),
+        domestic_days_large=_days_pair(settings.FULFILMENT_DOMESTIC_DAYS_LARGE),
+        domestic_large_countries=frozenset(code.upper() for code in settings.FULFILMENT_DOMESTIC_LARGE_COUNTRIES),
+        usd_per_currency=usd_per_currency,
     )
+
+
+def _days_pair(days: Iterable[int]) -> tuple[int, int]:
+    low, high = (int(day) for day in days)
+    return low, high
+
+
+#: Currencies every planner quote converts: EUR for the TIR guarantee (USD is the planner's own).
+PLANNER_CURRENCIES = ("EUR",)
+
+
+def rate_age_reasons(rates: ExchangeRates, currencies: Iterable[str]) -> list[str]:
+    """Reasons naming the rates a quote used that are older than EXCHANGE_RATE_MAX_AGE_HOURS."""
+    return stale_rate_reasons(rates.freshness({*currencies, *PLANNER_CURRENCIES}).stale)
 
 
 # --- Quotes -----------------------------------------------------------------------------------
@@ -219,11 +242,6 @@ class RouteQuote:
     reasons: list[str]
     border_crossings: list[str] = field(default_factory=list)
 
-
-#: Goods already in the destination country go by a domestic road parcel service: the network's
-#: lanes are trunk lanes between hubs, not last-mile delivery. Days and prices are the
-#: FULFILMENT_DOMESTIC_* settings (config/settings/base.py); the price is base + rate ×
-#: chargeable kg (max of kg and 333 × m³), × the reefer premium when perishable.
 
 _ROUTE_QUOTE_FIELDS = {"origin": "origin_hub", "destination": "destination_country", "currency": "declared_value"}
 
@@ -255,42 +273,42 @@ def no_feasible_route(result: QuoteResult, *, destination_field: str = "destinat
 
 
 def quote_plan(request: QuoteRequest, *, field_names: dict[str, str] | None = None) -> QuoteResult:
-    """Run the planner on the current network; a bad request becomes ``ValidationFailed`` (400)."""
+    """Run the planner on the current network; a bad request becomes ``ValidationFailed`` (400).
+
+    Rates older than EXCHANGE_RATE_MAX_AGE_HOURS that the quote used are named in its reasons.
+    """
+    rates = exchange_rates_at()
     try:
-        return plan(network_snapshot(), request, planner_settings(currencies=(request.currency,)))
+        result = plan(network_snapshot(), request, planner_settings(rates=rates))
     except PlannerError as error:
         raise _validation_failed(error, field_names or {}) from error
+    stale = tuple(rate_age_reasons(rates, [request.currency.upper()]))
+    if not stale:
+        return result
+    chosen = result.chosen
+    if chosen is not None:
+        chosen = dataclasses.replace(chosen, reasons=(*chosen.reasons, *stale))
+    return dataclasses.replace(result, chosen=chosen, reasons=(*result.reasons, *stale))
 
 
 def _domestic_quote(
     *, origin: PlannerHub, request: QuoteRequest, settings_: PlannerSettings, shelf_life_days: int | None
 ) -> RouteQuote:
-    load = profile_load(request, settings_)
-    large = origin.country in settings.FULFILMENT_DOMESTIC_LARGE_COUNTRIES
-    days_min, days_max = settings.FULFILMENT_DOMESTIC_DAYS_LARGE if large else settings.FULFILMENT_DOMESTIC_DAYS
-    if shelf_life_days is not None and days_max > shelf_life_days:
+    """The planner's domestic road policy as a ``RouteQuote``; longer than the shelf life → 422."""
+    domestic = quote_domestic(origin, profile_load(request, settings_), settings_, shelf_life_days=shelf_life_days)
+    if not domestic.is_feasible:
         raise NoFeasibleRoute(
-            f"domestic road delivery takes up to {days_max} days, longer than the {shelf_life_days}-day shelf life",
-            errors={"domestic road": [f"shelf_life: up to {days_max} days against {shelf_life_days}"]},
-            extra={"failed_constraints": {"domestic road": ["shelf_life"]}},
+            domestic.failures[0].reason,
+            errors={DOMESTIC_TITLE: [f"shelf_life: up to {domestic.transit_days_max} days against {shelf_life_days}"]},
+            extra={"failed_constraints": {DOMESTIC_TITLE: [failure.code for failure in domestic.failures]}},
         )
-    base = settings.FULFILMENT_DOMESTIC_BASE_USD
-    per_kg = settings.FULFILMENT_DOMESTIC_USD_PER_KG
-    chargeable = load.chargeable_kg.to_integral_value(rounding=ROUND_CEILING)
-    cost = (base + per_kg * chargeable) * load.reefer_premium
-    reasons = [
-        f"the goods are already in {origin.country}: domestic road delivery from {origin.name}, "
-        f"{days_min}–{days_max} days, no border to cross",
-    ]
-    if load.needs_cold_chain:
-        reasons.append(f"refrigerated van (reefer premium ×{load.reefer_premium})")
     return RouteQuote(
         mode="road",
-        legs=[{"from": origin.code, "to": origin.country, "mode": "road", "transit_days": days_max}],
-        transit_days_min=days_min,
-        transit_days_max=days_max,
-        cost=money_round(Money(cost, "USD")),
-        reasons=reasons,
+        legs=[{"from": origin.code, "to": origin.country, "mode": "road", "transit_days": domestic.transit_days_max}],
+        transit_days_min=domestic.transit_days_min,
+        transit_days_max=domestic.transit_days_max,
+        cost=money_round(Money(domestic.cost_usd, "USD")),
+        reasons=list(domestic.reasons),
         border_crossings=[],
     )
 
@@ -308,16 +326,21 @@ def route_quote(
     shelf_life_days: int | None = None,
     preference: str = "cheapest",
     ship_date: date | datetime | None = None,
+    rate_currencies: Iterable[str] = (),
+    rates: ExchangeRates | None = None,
 ) -> RouteQuote:
     """Price one parcel (a single piece) from a hub to a country with the planner's chosen route.
 
     Raises ``NoFeasibleRoute`` (422; ``errors`` names each option's failed constraints) or
-    ``ValidationFailed`` (400; ``errors`` keyed by this function's argument names).
+    ``ValidationFailed`` (400; ``errors`` keyed by this function's argument names). The reasons
+    end with the age of any rate older than EXCHANGE_RATE_MAX_AGE_HOURS among those the planner
+    used and ``rate_currencies`` (the caller's own conversions, e.g. the buyer's currency).
+    ``rates``: the stored rates the caller already holds for this quote (default: those in force now).
     """
-    currency = declared_value.currency.code
-    return route_quote_on(
+    rates = rates or exchange_rates_at()
+    quote = route_quote_on(
         network_snapshot(),
-        planner_settings(currencies=(currency,)),
+        planner_settings(rates=rates),
         origin_hub=origin_hub,
         destination_country=destination_country,
         weight_kg=weight_kg,
@@ -330,6 +353,10 @@ def route_quote(
         preference=preference,
         ship_date=ship_date,
     )
+    stale = rate_age_reasons(rates, [declared_value.currency.code, *rate_currencies])
+    if stale:
+        quote = dataclasses.replace(quote, reasons=[*quote.reasons, *stale])
+    return quote
 
 
 def route_quote_on(

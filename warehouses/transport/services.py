@@ -7,6 +7,7 @@ from the planner's objects, field for field, and ``selectors.planner_lane`` maps
 directions of a two-way lane are rows, so departures can be booked either way.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from core.money import Money
 from core.reference import COUNTRIES_BY_CODE
+from core.services import ExchangeRateMissing
 from warehouses.fulfilment import Hub as PlannerHub
 from warehouses.fulfilment import Lane as PlannerLane
 from warehouses.fulfilment.network import MODE_ALIASES
@@ -39,6 +41,9 @@ class NetworkLoad:
     @property
     def counts(self) -> tuple[int, int]:
         return self.hubs, self.lanes
+
+
+logger = logging.getLogger(__name__)
 
 
 def _hub_fields(hub: PlannerHub, raw: dict[str, Any]) -> dict[str, Any]:
@@ -262,13 +267,19 @@ def delivery_estimates_recompute(*, on: date | None = None) -> int:
     """Recompute every (origin hub, destination country) estimate with the planner; returns rows kept.
 
     Cheapest feasible route for the reference parcel above; pairs with no feasible route lose
-    their row. Idempotent: same network and day, same rows.
+    their row. Idempotent: same network and day, same rows. Without exchange rates (the planner
+    needs EUR) nothing can be quoted: the estimates are kept as they are and none is recomputed.
     """
     on = on or timezone.localdate()
     now = timezone.now()
     countries = estimate_destination_countries()
     kept: set[tuple[int, str]] = set()
-    network, settings_ = network_snapshot(), planner_settings()
+    try:
+        settings_ = planner_settings()
+    except ExchangeRateMissing as error:
+        logger.warning("delivery estimates not recomputed: %s", error)
+        return DeliveryEstimate.objects.count()
+    network = network_snapshot()
     with transaction.atomic():
         for hub in estimate_origin_hubs():
             for country in countries:

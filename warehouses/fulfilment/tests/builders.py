@@ -6,9 +6,21 @@ from collections.abc import Iterable, Sequence
 from datetime import date, time
 from decimal import Decimal
 
-from warehouses.fulfilment import ColdChain, Country, Hub, Lane, LaneStatus, Network, SeasonalClosure
+from warehouses.fulfilment import ColdChain, Country, Hub, Lane, LaneStatus, Network, PlannerSettings, SeasonalClosure
 
 ALL_WEEKDAYS = (0, 1, 2, 3, 4, 5, 6)
+
+#: USD for one unit of each currency the pure tests use. The planner has no rates of its own (the
+#: Django adapter passes core's stored ones); these are fixed so the expected costs stay put.
+RATES = {"USD": Decimal(1), "EUR": Decimal("1.17"), "CNY": Decimal("0.140")}
+
+
+def settings_with_rates(**overrides: object) -> PlannerSettings:
+    """Planner settings with the test rates (and any tunable overridden)."""
+    return PlannerSettings(usd_per_currency=RATES, **overrides)  # type: ignore[arg-type]
+
+
+SETTINGS = settings_with_rates()
 
 COUNTRY_ZONES = {
     "CN": "Asia/Shanghai",

@@ -30,7 +30,7 @@ from warehouses.fulfilment import (
 )
 from warehouses.fulfilment.seed import load_region_data, load_seed_data, parse_border_crossings, spread_weekdays
 
-from .builders import country, extend, hub, lane, network
+from .builders import SETTINGS, country, extend, hub, lane, network, settings_with_rates
 
 MONDAY = date(2026, 3, 2)
 TUESDAY = date(2026, 3, 3)
@@ -61,7 +61,7 @@ class Case:
     chosen_route: str | None = None
     failed: dict[str, str] = field(default_factory=dict)  # option mode -> a failed constraint code
     reason_fragments: tuple[str, ...] = ()
-    settings: PlannerSettings | None = None
+    settings: PlannerSettings = SETTINGS
 
 
 CASES = [
@@ -228,7 +228,7 @@ CASES = [
         None,
         failed={"rail_road": "deadline"},
         reason_fragments=("plus a 1-day buffer",),
-        settings=PlannerSettings(buffer_days=1),
+        settings=settings_with_rates(buffer_days=1),
     ),
 ]
 
@@ -254,7 +254,7 @@ def test_planner_cases(case: Case) -> None:
 
 def test_worked_fruit_is_priced_as_one_reefer_trailer() -> None:
     request = QuoteRequest("HRG", "ALA", 20000, 45, Decimal("30000"), perishable=True, ship_date=MONDAY)
-    option = plan(SEED, request).options[0]
+    option = plan(SEED, request, SETTINGS).options[0]
     assert option.legs[0].freight_basis == "full_units" and option.legs[0].units == 1
     assert option.breakdown.freight == Decimal("1050.00")
     assert option.breakdown.reefer_premium == Decimal("210.00")  # chilled x1.2
@@ -263,11 +263,11 @@ def test_worked_fruit_is_priced_as_one_reefer_trailer() -> None:
 def test_worked_tiles_rail_container_against_truck() -> None:
     """~$3.5k by rail against ~$5.9k per truckload; 24 t needs two 20 t trailers."""
     request = QuoteRequest("LYG", "ALA", 24000, 16, Decimal("12000"), ship_date=MONDAY)
-    result = plan(extend(SEED, [LIANYUNGANG_ALMATY_TRUCK]), request)
+    result = plan(extend(SEED, [LIANYUNGANG_ALMATY_TRUCK]), request, SETTINGS)
     rail, truck = option_for(result, "rail"), option_for(result, "tir")
     assert rail.breakdown.freight == Decimal("3550.00") and rail.legs[0].units == 1
     assert truck.breakdown.freight == Decimal("11780.00") and truck.legs[0].units == 2
-    twenty_tonnes = plan(extend(SEED, [LIANYUNGANG_ALMATY_TRUCK]), QuoteRequest("LYG", "ALA", 20000, 14))
+    twenty_tonnes = plan(extend(SEED, [LIANYUNGANG_ALMATY_TRUCK]), QuoteRequest("LYG", "ALA", 20000, 14), SETTINGS)
     assert option_for(twenty_tonnes, "tir").breakdown.freight == Decimal("5890.00")
     assert option_for(twenty_tonnes, "rail").breakdown.freight == Decimal("3550.00")
 
@@ -279,7 +279,7 @@ def test_non_tir_country_on_the_route_rules_out_tir() -> None:
         lane("KSH", "VTE", "rail", days=(4, 6, 9), usd_per_unit="2500"),
     ]
     countries = [country("CN"), country("LA", tir=False)]
-    result = plan(network(hubs, lanes, countries), QuoteRequest("KSH", "VTE", 10000, 30, ship_date=MONDAY))
+    result = plan(network(hubs, lanes, countries), QuoteRequest("KSH", "VTE", 10000, 30, ship_date=MONDAY), SETTINGS)
     assert result.chosen is not None and result.chosen.mode == "rail"
     tir = option_for(result, "tir")
     assert tir.failed_constraints == ("tir_country",)
@@ -290,7 +290,7 @@ def test_non_tir_transit_country_rules_out_tir() -> None:
     hubs = [hub("A", "CN"), hub("B", "KZ")]
     lanes = [lane("A", "B", "tir", transit_countries=["LA"], usd_per_unit="100")]
     countries = [country("CN"), country("KZ"), country("LA", tir=False)]
-    result = plan(network(hubs, lanes, countries), QuoteRequest("A", "B", 1000, ship_date=MONDAY))
+    result = plan(network(hubs, lanes, countries), QuoteRequest("A", "B", 1000, ship_date=MONDAY), SETTINGS)
     assert result.chosen is None
     assert result.options[0].failed_constraints == ("tir_country",)
 
@@ -312,17 +312,17 @@ def test_groupage_and_full_unit_switch_over(
     weight_kg: int, volume_m3: int, basis: str, units: int, freight: Decimal
 ) -> None:
     small = network([hub("A", "CN"), hub("B", "KZ")], [lane("A", "B", "rail")])
-    option = plan(small, QuoteRequest("A", "B", weight_kg, volume_m3, ship_date=MONDAY)).options[0]
+    option = plan(small, QuoteRequest("A", "B", weight_kg, volume_m3, ship_date=MONDAY), SETTINGS).options[0]
     assert (option.legs[0].freight_basis, option.legs[0].units, option.breakdown.freight) == (basis, units, freight)
 
 
 def test_limited_reefer_rail_books_whole_reefer_containers() -> None:
     small = network([hub("A", "CN"), hub("B", "KZ")], [lane("A", "B", "rail", cold_chain="limited")])
-    option = plan(small, QuoteRequest("A", "B", 500, 1, perishable=True, ship_date=MONDAY)).options[0]
+    option = plan(small, QuoteRequest("A", "B", 500, 1, perishable=True, ship_date=MONDAY), SETTINGS).options[0]
     assert option.legs[0].freight_basis == "full_units"
     assert option.breakdown.freight == Decimal("3000.00")
     assert option.breakdown.reefer_premium == Decimal("600.00")
-    frozen = plan(small, QuoteRequest("A", "B", 500, 1, temperature_max_c=-18, ship_date=MONDAY)).options[0]
+    frozen = plan(small, QuoteRequest("A", "B", 500, 1, temperature_max_c=-18, ship_date=MONDAY), SETTINGS).options[0]
     assert frozen.breakdown.reefer_premium == Decimal("1200.00")  # x1.4
 
 
@@ -331,7 +331,7 @@ def test_cold_chain_lane_without_reefer_is_infeasible_for_that_option() -> None:
         [hub("A", "CN"), hub("B", "KZ")],
         [lane("A", "B", "rail", cold_chain="no", usd_per_unit="100"), lane("A", "B", "tir", usd_per_unit="900")],
     )
-    result = plan(small, QuoteRequest("A", "B", 500, 1, perishable=True, ship_date=MONDAY))
+    result = plan(small, QuoteRequest("A", "B", 500, 1, perishable=True, ship_date=MONDAY), SETTINGS)
     assert result.chosen is not None and result.chosen.mode == "tir"
     assert option_for(result, "rail").failed_constraints == ("cold_chain",)
 
@@ -344,7 +344,7 @@ def test_cut_off_is_read_in_the_origin_hub_zone() -> None:
     after = QuoteRequest(
         "XIY", "TAS", 18000, 60, Decimal("90000"), deadline_days=14, ship_date=datetime(2026, 3, 2, 4, 30, tzinfo=UTC)
     )
-    made_it, missed = plan(SEED, before), plan(SEED, after)
+    made_it, missed = plan(SEED, before, SETTINGS), plan(SEED, after, SETTINGS)
     assert made_it.chosen is not None and made_it.chosen.mode == "rail_road"
     assert made_it.chosen.option.legs[0].departs_on == MONDAY
     assert missed.chosen is None
@@ -358,13 +358,13 @@ def test_tie_break_prefers_fewer_borders_then_more_departures() -> None:
         return lane("A", "B", mode, days=(3, 3, 3), usd_per_unit="1000", customs_borders=borders, weekdays=weekdays)
 
     fewer_borders = network(hubs, [same_price_and_time("rail", borders=2), same_price_and_time("tir", borders=1)])
-    chosen = plan(fewer_borders, QuoteRequest("A", "B", 10000, ship_date=MONDAY)).chosen
+    chosen = plan(fewer_borders, QuoteRequest("A", "B", 10000, ship_date=MONDAY), SETTINGS).chosen
     assert chosen is not None and chosen.mode == "tir"
     assert any("crosses more customs borders" in reason for reason in chosen.reasons)
     more_departures = network(
         hubs, [same_price_and_time("tir", weekdays=(0, 3)), same_price_and_time("rail", weekdays=(0, 2, 4))]
     )
-    chosen = plan(more_departures, QuoteRequest("A", "B", 10000, ship_date=MONDAY)).chosen
+    chosen = plan(more_departures, QuoteRequest("A", "B", 10000, ship_date=MONDAY), SETTINGS).chosen
     assert chosen is not None and chosen.mode == "rail"
     assert any("departs less often" in reason for reason in chosen.reasons)
 
@@ -376,13 +376,13 @@ def test_closed_lane_and_effective_dates() -> None:
         lane("A", "B", "rail", effective_from=date(2026, 4, 1), usd_per_unit="20"),
         lane("A", "B", "road", effective_to=date(2026, 2, 28), usd_per_unit="30"),
     ]
-    result = plan(network(hubs, lanes), QuoteRequest("A", "B", 1000, ship_date=MONDAY))
+    result = plan(network(hubs, lanes), QuoteRequest("A", "B", 1000, ship_date=MONDAY), SETTINGS)
     assert result.chosen is None
     assert option_for(result, "tir").failed_constraints == ("lane_closed",)
     assert "bridge repairs" in option_for(result, "tir").reasons[0]
     assert option_for(result, "rail").failed_constraints == ("lane_not_effective",)
     assert option_for(result, "road").failed_constraints == ("lane_not_effective",)
-    in_april = plan(network(hubs, lanes), QuoteRequest("A", "B", 1000, ship_date=date(2026, 4, 6)))
+    in_april = plan(network(hubs, lanes), QuoteRequest("A", "B", 1000, ship_date=date(2026, 4, 6)), SETTINGS)
     assert in_april.chosen is not None and in_april.chosen.mode == "rail"
 
 
@@ -390,13 +390,15 @@ def test_seasonal_closure_wrapping_the_new_year() -> None:
     winter = SeasonalClosure.parse("11-15", "03-15", "pass snowed in")
     small = network([hub("A", "CN"), hub("B", "KG")], [lane("A", "B", "tir", closures=[winter])])
     for ship_date, feasible in [(date(2025, 12, 31), False), (date(2026, 3, 16), True), (date(2026, 11, 15), False)]:
-        result = plan(small, QuoteRequest("A", "B", 1000, ship_date=ship_date))
+        result = plan(small, QuoteRequest("A", "B", 1000, ship_date=ship_date), SETTINGS)
         assert result.is_feasible is feasible, ship_date
-    assert "pass snowed in" in plan(small, QuoteRequest("A", "B", 1000, ship_date=date(2026, 1, 5))).reasons[1]
+    assert (
+        "pass snowed in" in plan(small, QuoteRequest("A", "B", 1000, ship_date=date(2026, 1, 5)), SETTINGS).reasons[1]
+    )
 
 
 def test_money_is_decimal_cents_and_the_breakdown_adds_up() -> None:
-    result = plan(SEED, QuoteRequest("TAO", "TAS", 8000, 30, Decimal("90000"), ship_date=TUESDAY))
+    result = plan(SEED, QuoteRequest("TAO", "TAS", 8000, 30, Decimal("90000"), ship_date=TUESDAY), SETTINGS)
     for option in result.options:
         parts = option.breakdown
         assert isinstance(option.cost, Decimal) and option.cost.as_tuple().exponent == -2
@@ -409,12 +411,14 @@ def test_money_is_decimal_cents_and_the_breakdown_adds_up() -> None:
 def test_carrying_cost_and_delay_risk_follow_the_settings() -> None:
     small = network([hub("A", "CN"), hub("B", "KZ")], [lane("A", "B", "rail", days=(5, 10, 20))])
     request = QuoteRequest("A", "B", 1000, declared_value=Decimal("365000"), ship_date=MONDAY)
-    option = plan(small, request).options[0]
+    option = plan(small, request, SETTINGS).options[0]
     assert option.breakdown.carrying == Decimal("2500.00")  # 365,000 x 25% / 365 x 10 days
     assert option.breakdown.delay_risk == Decimal("1250.00")  # half of 10 tail days at 250/day
-    custom = plan(small, request, PlannerSettings(carrying_cost_rate_per_year=Decimal("0.5"))).options[0]
+    custom = plan(small, request, settings_with_rates(carrying_cost_rate_per_year=Decimal("0.5"))).options[0]
     assert custom.breakdown.carrying == Decimal("5000.00")
-    in_yuan = plan(small, QuoteRequest("A", "B", 1000, declared_value=Decimal("365000"), currency="CNY")).options[0]
+    in_yuan = plan(
+        small, QuoteRequest("A", "B", 1000, declared_value=Decimal("365000"), currency="CNY"), SETTINGS
+    ).options[0]
     assert in_yuan.breakdown.carrying == Decimal("350.00")
 
 
@@ -464,25 +468,25 @@ def test_bad_input_raises_a_planner_error_naming_the_field(
     request_: QuoteRequest, error: type[PlannerError], field_name: str, code: str
 ) -> None:
     with pytest.raises(error) as raised:
-        plan(SEED, request_)
+        plan(SEED, request_, SETTINGS)
     assert raised.value.field == field_name
     assert raised.value.code == code
     assert isinstance(raised.value, PlannerError) and raised.value.message
 
 
 def test_forty_tonnes_divisible_load_is_split_into_units() -> None:
-    result = plan(SEED, QuoteRequest("XIY", "ALA", 40000, 60, ship_date=MONDAY))
+    result = plan(SEED, QuoteRequest("XIY", "ALA", 40000, 60, ship_date=MONDAY), SETTINGS)
     assert result.chosen is not None and result.chosen.option.legs[0].units == 2
 
 
 def test_unreachable_destination_is_a_result_not_an_error() -> None:
-    result = plan(SEED, QuoteRequest("ULN", "ALA", 1000, ship_date=MONDAY))
+    result = plan(SEED, QuoteRequest("ULN", "ALA", 1000, ship_date=MONDAY), SETTINGS)
     assert result.chosen is None and result.options == ()
     assert "no route from ULN" in result.reasons[0]
 
 
 def test_hub_codes_are_case_insensitive() -> None:
-    assert plan(SEED, QuoteRequest("hrg", "ala", 1000, ship_date=MONDAY)).is_feasible
+    assert plan(SEED, QuoteRequest("hrg", "ala", 1000, ship_date=MONDAY), SETTINGS).is_feasible
 
 
 def test_seed_network_is_complete() -> None:
@@ -542,5 +546,5 @@ def test_network_rejects_broken_references() -> None:
 def test_a_naive_ship_datetime_is_local_time_at_the_origin() -> None:
     naive = QuoteRequest("XIY", "TAS", 18000, 60, deadline_days=14, ship_date=datetime(2026, 3, 2, 11, 59))
     late = QuoteRequest("XIY", "TAS", 18000, 60, deadline_days=14, ship_date=datetime(2026, 3, 2, 12, 1))
-    assert plan(SEED, naive).is_feasible and not plan(SEED, late).is_feasible
+    assert plan(SEED, naive, SETTINGS).is_feasible and not plan(SEED, late, SETTINGS).is_feasible
     assert time(12, 0) == next(item for item in SEED.lanes if item.key == "XIY-TAS-rail_road").cutoff_local

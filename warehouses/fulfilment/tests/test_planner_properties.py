@@ -21,7 +21,7 @@ from warehouses.fulfilment import (
 )
 from warehouses.fulfilment.routes import find_routes
 
-from .builders import country, hub, lane, network
+from .builders import country, hub, lane, network, settings_with_rates
 
 HUB_COUNTRIES = ["CN", "CN", "KZ", "KG", "UZ", "LA"]
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,7 +122,7 @@ def _check_result(result: QuoteResult, request: QuoteRequest) -> None:
 @given(scenario=scenarios())
 def test_chosen_is_feasible_and_no_feasible_route_is_better(scenario: tuple[Network, QuoteRequest]) -> None:
     graph, request = scenario
-    planner_settings = PlannerSettings()
+    planner_settings = settings_with_rates()
     result = _plan_or_none(graph, request, planner_settings)
     if result is None:
         return
@@ -176,6 +176,6 @@ def test_seed_network_choices_are_feasible_and_best(
         ship_date=date(2026, 1, 1) + timedelta(days=day),
         preference=preference,
     )
-    result = _plan_or_none(load_seed_network(), request, PlannerSettings())
+    result = _plan_or_none(load_seed_network(), request, settings_with_rates())
     if result is not None:
         _check_result(result, request)

@@ -22,7 +22,7 @@ from warehouses.fulfilment.clearance import EAEU, route_clearances
 from warehouses.fulfilment.network import ReturnDirection, with_return_directions
 from warehouses.fulfilment.seed import load_network_data
 
-from .builders import country, hub, lane, network
+from .builders import SETTINGS, country, hub, lane, network
 
 MONDAY = date(2026, 3, 2)
 CHERRY_SEASON = date(2026, 6, 1)  # a Monday in the Uzbek cherry season
@@ -137,7 +137,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_new_directions(case: Case) -> None:
-    result = plan(SEED, case.request)
+    result = plan(SEED, case.request, SETTINGS)
 
     assert result.chosen is not None, result.reasons
     option = result.chosen.option
@@ -150,9 +150,9 @@ def test_new_directions(case: Case) -> None:
 
 def test_a_reverse_direction_was_unreachable_before_lanes_ran_both_ways() -> None:
     one_way = network_from_seed(_one_way_data())
-    result = plan(one_way, QuoteRequest("TAS", "ALA", 800, 3, ship_date=MONDAY))
+    result = plan(one_way, QuoteRequest("TAS", "ALA", 800, 3, ship_date=MONDAY), SETTINGS)
     assert result.chosen is None and result.reasons == ("no route from TAS to ALA within 3 legs",)
-    assert plan(SEED, QuoteRequest("TAS", "ALA", 800, 3, ship_date=MONDAY)).chosen is not None
+    assert plan(SEED, QuoteRequest("TAS", "ALA", 800, 3, ship_date=MONDAY), SETTINGS).chosen is not None
 
 
 def _one_way_data() -> dict:  # type: ignore[type-arg]
@@ -164,7 +164,7 @@ def _one_way_data() -> dict:  # type: ignore[type-arg]
 
 
 def _full_truck(origin: str, destination: str) -> QuoteResult:
-    return plan(SEED, QuoteRequest(origin, destination, 20000, 80, Decimal("1000"), ship_date=MONDAY))
+    return plan(SEED, QuoteRequest(origin, destination, 20000, 80, Decimal("1000"), ship_date=MONDAY), SETTINGS)
 
 
 def test_a_backhaul_price_of_its_own_is_below_the_outbound() -> None:
@@ -204,7 +204,7 @@ def test_shared_facts_apply_to_both_directions() -> None:
 
     # The Kulma pass is closed both ways in winter: Dushanbe→Kashgar goes round by Tashkent.
     assert lane_of("DYU-KHG-tir").closure_on(WINTER) is not None
-    winter = plan(SEED, QuoteRequest("DYU", "KHG", 5000, 20, ship_date=WINTER)).chosen
+    winter = plan(SEED, QuoteRequest("DYU", "KHG", 5000, 20, ship_date=WINTER), SETTINGS).chosen
     assert winter is not None and winter.option.route == "DYU→TAS→KHG"
     assert any("TIR DYU→KHG is closed 01.12–30.04" in reason for reason in winter.reasons)
 
@@ -213,7 +213,7 @@ def test_tir_rules_apply_to_the_return_direction() -> None:
     hubs = [hub("A", "CN"), hub("B", "UZ")]
     countries = [country("CN"), country("UZ"), country("XX", tir=False)]
     lanes = with_return_directions([lane("A", "B", "tir", transit_countries=["XX"])])
-    result = plan(network(hubs, lanes, countries), QuoteRequest("B", "A", 1000, ship_date=MONDAY))
+    result = plan(network(hubs, lanes, countries), QuoteRequest("B", "A", 1000, ship_date=MONDAY), SETTINGS)
     assert result.chosen is None
     assert "tir_country" in result.options[0].failed_constraints
 
@@ -224,8 +224,8 @@ def test_a_lane_closed_in_one_direction_only() -> None:
     lanes = with_return_directions([lane("A", "B", "tir")], returns={"A-B-tir": closed_back})
     net = network(hubs, lanes)
 
-    assert plan(net, QuoteRequest("A", "B", 1000, ship_date=MONDAY)).is_feasible
-    back = plan(net, QuoteRequest("B", "A", 1000, ship_date=MONDAY))
+    assert plan(net, QuoteRequest("A", "B", 1000, ship_date=MONDAY), SETTINGS).is_feasible
+    back = plan(net, QuoteRequest("B", "A", 1000, ship_date=MONDAY), SETTINGS)
     assert back.chosen is None
     assert back.options[0].failed_constraints == ("lane_closed",)
     assert "TIR B→A is closed: Kazakh export ban on this crossing" in back.options[0].reasons[0]
@@ -237,8 +237,8 @@ def test_a_lane_closed_in_one_direction_in_the_data() -> None:
     row["return"]["status"] = "closed"
     net = network_from_seed(data)
 
-    north = plan(net, QuoteRequest("TAS", "MOW", 20000, 80, ship_date=MONDAY)).chosen
-    south = plan(net, QuoteRequest("MOW", "TAS", 20000, 80, ship_date=MONDAY)).chosen
+    north = plan(net, QuoteRequest("TAS", "MOW", 20000, 80, ship_date=MONDAY), SETTINGS).chosen
+    south = plan(net, QuoteRequest("MOW", "TAS", 20000, 80, ship_date=MONDAY), SETTINGS).chosen
     assert north is not None and north.option.route == "TAS→MOW"
     assert south is not None and south.option.route == "MOW→ALA→TAS"  # around the closed direction
     assert any("TIR MOW→TAS is closed" in reason for reason in south.reasons)
@@ -248,7 +248,7 @@ def test_a_one_way_lane_has_no_return_direction() -> None:
     lanes = with_return_directions([lane("A", "B", "rail"), replace(lane("B", "C", "rail"), two_way=False)])
     assert {item.key for item in lanes} == {"A-B-rail", "B-A-rail", "B-C-rail"}
     hubs = [hub("A", "CN"), hub("B", "KZ"), hub("C", "RU")]
-    assert plan(network(hubs, lanes), QuoteRequest("C", "A", 100, ship_date=MONDAY)).chosen is None
+    assert plan(network(hubs, lanes), QuoteRequest("C", "A", 100, ship_date=MONDAY), SETTINGS).chosen is None
 
 
 def test_both_directions_listed_for_a_two_way_lane_is_an_error() -> None:
@@ -261,7 +261,7 @@ def test_both_directions_listed_for_a_two_way_lane_is_an_error() -> None:
 
 
 def test_clearances_count_the_eaeu_as_one_territory() -> None:
-    result = plan(SEED, QuoteRequest("HRG", "FRU", 500, 2, ship_date=MONDAY))
+    result = plan(SEED, QuoteRequest("HRG", "FRU", 500, 2, ship_date=MONDAY), SETTINGS)
     assert result.chosen is not None and result.chosen.option.route == "HRG→ALA→FRU"
     clearances = result.chosen.option.clearances
     assert [(item.hub, item.from_territory, item.into_territory) for item in clearances] == [("ALA", "CN", EAEU)]

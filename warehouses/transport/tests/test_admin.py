@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from core.money import Money
 from marketplace.tests.factories import VariantFactory
-from warehouses.consolidation import departures_consolidate
 from warehouses.models import OutboundLine
+from warehouses.services.consolidation import departures_consolidate
+from warehouses.tests.test_consolidation import packed, warehouse_at
 from warehouses.transport.models import Departure
-from warehouses.transport.tests.test_consolidation import packed, warehouse_at
 
 
 def test_departure_admin_lists_units_and_links_the_manifest(seeded: tuple[int, int], make_user) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import ValidationFailed
+from core.models import ExchangeRate
 from core.money import Money
 from core.services import exchange_rates_store
 from warehouses.transport.exceptions import NoFeasibleRoute
@@ -114,7 +115,6 @@ def test_no_feasible_route_names_each_options_failed_constraint(seeded: tuple[in
             "cold_chain_unavailable",
         ),
         ({"temperature_min_c": -40}, "temperature_min_c", "cold_chain_unavailable"),
-        ({"declared_value": Money(Decimal("200"), "QAR")}, "declared_value", "unknown_currency"),
         ({"origin_hub": "ALA", "destination_country": "KZ", "weight_kg": Decimal("0")}, "weight_kg", "out_of_range"),
     ],
 )
@@ -137,16 +137,32 @@ def test_declared_value_in_another_currency_uses_cores_exchange_rates(seeded: tu
     assert in_riyals.cost == quote().cost  # 640 QAR = $200 at 3.20
 
 
-def test_planner_settings_come_from_django_settings(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_declared_value_in_a_currency_without_a_rate_is_a_validation_error(seeded: tuple[int, int]) -> None:
+    ExchangeRate.objects.filter(quote="QAR").delete()
+
+    with pytest.raises(ValidationFailed) as error:
+        quote(declared_value=Money(Decimal("200"), "QAR"))
+
+    assert (error.value.status_code, error.value.code) == (400, "unknown_currency")
+    assert list(error.value.errors) == ["declared_value"]
+
+
+def test_planner_settings_come_from_django_settings(settings, rates) -> None:  # type: ignore[no-untyped-def]
     settings.FULFILMENT_BUFFER_DAYS = 2
     settings.FULFILMENT_TIR_GUARANTEE_EUR = Decimal("50000")
     settings.FULFILMENT_REEFER_PREMIUM_FROZEN = Decimal("1.5")
+    settings.FULFILMENT_DOMESTIC_BASE_USD = Decimal("4.00")
+    settings.FULFILMENT_DOMESTIC_DAYS_LARGE = (3, 9)
+    settings.FULFILMENT_DOMESTIC_LARGE_COUNTRIES = ["KZ"]
 
     planner = planner_settings()
 
     assert planner.buffer_days == 2
     assert planner.tir_guarantee_eur == Decimal("50000")
     assert planner.reefer_premium_frozen == Decimal("1.5")
+    assert planner.domestic_base_usd == Decimal("4.00")
+    assert planner.domestic_days_large == (3, 9)
+    assert planner.domestic_large_countries == frozenset({"KZ"})
 
 
 def test_a_closed_lane_is_not_quoted(seeded: tuple[int, int]) -> None:

@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from warehouses.consolidation import departures_consolidate
 from warehouses.fulfilment.seed import load_network_data
+from warehouses.services.consolidation import departures_consolidate
+from warehouses.tests.test_consolidation import packed, warehouse_at
 from warehouses.transport.models import Hub, Lane
 from warehouses.transport.selectors import network_snapshot
 from warehouses.transport.services import network_load
-from warehouses.transport.tests.test_consolidation import packed, warehouse_at
 
 
 def lane(origin: str, destination: str) -> Lane:

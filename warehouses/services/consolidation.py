@@ -1,6 +1,6 @@
 """Consolidation: book packed outbound shipments waiting at a hub onto the next departure of their lane.
 
-Run every 15 minutes by ``warehouses.transport.tasks.consolidate_departures_task``:
+Run every 15 minutes by ``warehouses.tasks.departures_consolidate_task``:
 
 1. **Which shipments.** ``packed`` shipments without a departure unit. Only packed ones: their
    weight and dimensions are measured, so a unit is never booked over its capacity on a catalogue

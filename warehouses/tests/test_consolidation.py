@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from core.services import exchange_rates_seed_offline
 from sellers.tests.factories import SellerFactory
-from warehouses.consolidation import CONSOLIDATED_EVENT_CODE, ConsolidationOutcome, departures_consolidate
 from warehouses.models import OutboundShipment, OutboundStatus, ShipmentEvent, Warehouse
+from warehouses.services.consolidation import CONSOLIDATED_EVENT_CODE, ConsolidationOutcome, departures_consolidate
 from warehouses.tests.factories import WarehouseFactory
 from warehouses.transport.models import Departure, DepartureUnit, Hub
 from warehouses.transport.services import network_load_seed
@@ -160,6 +161,7 @@ def test_running_twice_assigns_nothing_twice(seeded: tuple[int, int]) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_book_each_shipment_once() -> None:
+    exchange_rates_seed_offline()  # the planner's rates (EUR for the TIR guarantee)
     network_load_seed()
     urumqi = warehouse_at("URC")
     shipments = [packed(urumqi) for _ in range(20)]
