@@ -66,12 +66,12 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench_import import csv_generate
     from django.core.files import File
     from django.core.management import call_command
     from django.db import connection
 
     from accounts.models import User
-    from bench_import import csv_generate
     from marketplace.services.imports import catalog_import_create, catalog_import_run
     from sellers.services import seller_create
 
@@ -83,7 +83,9 @@ def main() -> None:
 
     stamp = time.strftime("%Y%m%d%H%M%S")
     user = User.objects.create_user(email=f"bench-seed-{stamp}-{os.getpid()}@example.com", password="bench-seed-9")
-    seller = seller_create(user=user, display_name=f"Bench {stamp}", legal_name="Bench Co.", country="CN", currency="CNY")
+    seller = seller_create(
+        user=user, display_name=f"Bench {stamp}", legal_name="Bench Co.", country="CN", currency="CNY"
+    )
     path = Path(folder) / "catalog.csv"
     csv_generate(path, rows, prefix=f"S{seller.pk}")
     with path.open("rb") as handle:
