@@ -43,8 +43,11 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo
 
-run: seed
-	$(MANAGE) collectstatic --noinput --verbosity 0
+# One Django start-up for migrate, broker_prepare, seed_demo and collectstatic (a second run has
+# almost nothing to do: start-ups were most of its time).
+run: install
+	@mkdir -p $(LOG_DIR)
+	$(MANAGE) run_prepare
 	@echo ""
 	@echo "Karavan is running at http://127.0.0.1:$(PORT)/"
 	@echo "  API docs   http://127.0.0.1:$(PORT)/api/docs/"
@@ -56,7 +59,6 @@ run: seed
 	@echo "  buyer   buyer@karavan.local / karavan-buyer        (has a paid demo order)"
 	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller"
 	@echo "  staff   staff.ala@karavan.local / karavan-staff    (Almaty warehouse: admin and scanner API)"
-	@mkdir -p $(LOG_DIR)
 	@echo "Celery worker and beat run in the background (expiry, consolidation, estimates, rates):"
 	@echo "  logs    $(LOG_DIR)/worker.log  $(LOG_DIR)/beat.log"
 	@echo "Ctrl-C stops the server, the worker and beat together."
