@@ -128,6 +128,9 @@ def start_processes(var_dir: Path) -> Iterator[Callable[..., tuple[subprocess.Po
         if runner.poll() is None:  # the test failed before stopping it: leave nothing behind
             runner.send_signal(signal.SIGTERM)
             runner.wait(timeout=60)
+    # Shown by pytest when the test failed: what the processes said.
+    for log in sorted((var_dir / "log").glob("*.log")):
+        print(f"--- {log.name} (last lines)", *log.read_text(errors="replace").splitlines()[-40:], sep="\n")
 
 
 def set_up(var_dir: Path) -> dict[str, Any]:
@@ -145,8 +148,11 @@ def set_up(var_dir: Path) -> dict[str, Any]:
 
 
 def test_the_worker_and_beat_of_make_run_do_the_periodic_jobs_and_stop_with_it(
-    var_dir: Path, start_processes: Callable[..., tuple[subprocess.Popen[str], Path]]
+    var_dir: Path, start_processes: Callable[..., tuple[subprocess.Popen[str], Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Celery lets these variables override any app's own broker: CI sets them for its Redis.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
     scenario = set_up(var_dir)
     assert scenario["unpaid_status"] == "pending_payment"
     database = var_dir / "karavan.sqlite3"
@@ -202,7 +208,8 @@ def test_the_worker_and_beat_of_make_run_do_the_periodic_jobs_and_stop_with_it(
     assert "raised unexpected" not in logs  # how Celery logs a task that failed
 
 
-@pytest.mark.django_db
+# The scheduler closes "old" connections; inside a test's transaction that would close it for good.
+@pytest.mark.django_db(transaction=True)
 def test_beat_schedules_the_four_periodic_jobs_onto_registered_tasks() -> None:
     celery_app.loader.import_default_modules()
     scheduler = DatabaseScheduler(app=celery_app)
