@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+# Where the embedded default keeps its files (database, broker, media, emails, logs).
+KARAVAN_VAR_DIR ?= var
+export KARAVAN_VAR_DIR
+LOG_DIR := $(KARAVAN_VAR_DIR)/log
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 
@@ -32,14 +36,18 @@ lock: install
 	$(MAKE) install
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p $(KARAVAN_VAR_DIR)
 	$(MANAGE) migrate --noinput
+	$(MANAGE) broker_prepare
 
 seed: migrate
 	$(MANAGE) seed_demo
 
-run: seed
-	$(MANAGE) collectstatic --noinput --verbosity 0
+# One Django start-up for migrate, broker_prepare, seed_demo and collectstatic (a second run has
+# almost nothing to do: start-ups were most of its time).
+run: install
+	@mkdir -p $(LOG_DIR)
+	$(MANAGE) run_prepare
 	@echo ""
 	@echo "Karavan is running at http://127.0.0.1:$(PORT)/"
 	@echo "  API docs   http://127.0.0.1:$(PORT)/api/docs/"
@@ -51,7 +59,11 @@ run: seed
 	@echo "  buyer   buyer@karavan.local / karavan-buyer        (has a paid demo order)"
 	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller"
 	@echo "  staff   staff.ala@karavan.local / karavan-staff    (Almaty warehouse: admin and scanner API)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Celery worker and beat run in the background (expiry, consolidation, estimates, rates):"
+	@echo "  logs    $(LOG_DIR)/worker.log  $(LOG_DIR)/beat.log"
+	@echo "Ctrl-C stops the server, the worker and beat together."
+	@echo ""
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.procfile --procfile Procfile --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -80,4 +92,4 @@ bench: install
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var/karavan.sqlite3* var/media var/staticfiles
+	rm -rf $(VENV) var/karavan.sqlite3* var/celery.sqlite3* var/media var/staticfiles var/log

@@ -1,8 +1,9 @@
 """Demo step: one paid order of the demo buyer, from two sellers, shipped from two warehouses.
 
 Runs after the catalog and the stock are seeded; does nothing when the demo buyer already has an
-order (idempotent). The order goes through the same services as the API (quote, reserve, pay with
-the offline provider), so the admin shows a realistic order with its parcels at two warehouses.
+order (idempotent). Only the demo catalog's own goods (``demo.ownership``) go into it. The order
+goes through the same services as the API (quote, reserve, pay with the offline provider), so the
+admin shows a realistic order with its parcels at two warehouses.
 """
 
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from itertools import product
 
 from accounts.models import User
 from core.exceptions import DomainError
+from demo.ownership import demo_variants
 from demo.seed_accounts import BUYER_EMAIL
 from marketplace.models import ProductStatus
 from orders.models import Order, Payment
@@ -38,7 +40,12 @@ def run(*, log: Callable[[str], None]) -> None:
     if buyer is None or Order.objects.filter(buyer=buyer).exists():
         return
     in_stock = (
-        Stock.objects.filter(on_hand__gt=5, variant__is_active=True, variant__product__status=ProductStatus.ACTIVE)
+        Stock.objects.filter(
+            variant__in=demo_variants().values("pk"),
+            on_hand__gt=5,
+            variant__is_active=True,
+            variant__product__status=ProductStatus.ACTIVE,
+        )
         .exclude(variant__price__isnull=True)
         .select_related("variant__seller")
         .order_by("variant__seller__country", "variant_id")

@@ -1,7 +1,9 @@
 """Demo step: the ten warehouses on their hubs, a staff login per overseas warehouse, and demo stock.
 
-Stock goes in through ``stock_receive`` (reference ``DEMO-SEED``), so the ledger adds up; a row
-already seeded is left alone, so running the step twice changes nothing. Placement follows the
+Stock goes in through ``stock_receive`` (reference ``DEMO-SEED``), so the ledger adds up. Only the
+demo catalog's own variants (``demo.ownership``) get opening stock, each once: a (variant,
+warehouse) pair already seeded is left alone, and no other product ever gets invented stock, so
+running the step again changes nothing. Placement follows the
 goods' origin: Chinese goods at Lianyungang, Almaty and Moscow, Uzbek goods at Tashkent and
 Urumqi, perishables only where there is cold storage, and so on, so a buyer in Kazakhstan
 ordering from a Chinese and an Uzbek seller gets two shipments from two warehouses.
@@ -11,9 +13,11 @@ import zlib
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from demo.ownership import demo_variants
 from marketplace.models import ProductStatus, ProductVariant
 from warehouses.models import StockLedgerEntry, Warehouse, WarehouseKind
 from warehouses.services import staff_assign, stock_receive, warehouse_staff_group_ensure
@@ -102,12 +106,13 @@ def _staff(warehouses: dict[str, Warehouse], log: Callable[[str], None]) -> None
         log(f"  staff  {email} / {STAFF_PASSWORD}  ({code}: admin and scanner API)")
 
 
-def _stock(warehouses: dict[str, Warehouse], log: Callable[[str], None]) -> None:
-    variants = ProductVariant.objects.filter(is_active=True, product__status=ProductStatus.ACTIVE).select_related(
-        "product", "seller"
-    )
+def stock_seed(
+    *, warehouses: dict[str, Warehouse], variants: QuerySet[ProductVariant], log: Callable[[str], None]
+) -> None:
+    """Opening stock for ``variants`` where their origin keeps it; pairs seeded before are skipped."""
+    variants = variants.filter(is_active=True, product__status=ProductStatus.ACTIVE).select_related("product", "seller")
     seeded = set(
-        StockLedgerEntry.objects.filter(reference=SEED_REFERENCE).values_list(
+        StockLedgerEntry.objects.filter(reference=SEED_REFERENCE, stock__variant__in=variants.values("pk")).values_list(
             "stock__variant_id", "stock__warehouse_id"
         )
     )
@@ -134,4 +139,4 @@ def _stock(warehouses: dict[str, Warehouse], log: Callable[[str], None]) -> None
 def run(*, log: Callable[[str], None]) -> None:
     warehouses = _warehouses(log)
     _staff(warehouses, log)
-    _stock(warehouses, log)
+    stock_seed(warehouses=warehouses, variants=demo_variants(), log=log)

@@ -7,11 +7,14 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # A developer's .env is optional; the embedded default needs none.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Where the embedded default keeps its files (database, broker, media, emails, logs); a relative
+# path is taken from the project root. Tests of `make run`'s processes point it at a temp folder.
+VAR_DIR = BASE_DIR / env("KARAVAN_VAR_DIR", default="var")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-change-me-in-production-0123456789")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -81,8 +84,14 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'karavan.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the dev server and an eager task share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
+    # The web server, the Celery worker and beat write the file at once (`make run`). WAL lets
+    # readers go on while one writes; the busy timeout makes a writer wait for the lock instead of
+    # failing; IMMEDIATE takes the write lock when a transaction begins, because a transaction
+    # that read first and then tries to write cannot wait (SQLite answers "database is locked" at
+    # once, whatever the timeout, when another writer committed in between).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: in-process by default, Redis (django-redis) when CACHE_URL is set.

@@ -1,4 +1,4 @@
-"""The embedded default used by `make run`: SQLite, eager Celery, local media, offline payments."""
+"""The embedded default of `make run`: SQLite, a worker and beat on a SQLite broker, local media, offline payments."""
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
@@ -12,3 +12,19 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "emails"))
 
 # The demo: the buyer marks an offline order paid, offline payout onboarding enables payouts.
 OFFLINE_PAYMENTS_SELF_SERVICE = True
+
+# --- Celery: a real worker and beat run beside the web server (the Procfile), so unpaid orders
+# expire, departures are consolidated and estimates refreshed as in production. The broker is
+# kombu's SQLAlchemy transport on a SQLite file, results go to the same file: nothing to install
+# or start but Python. CELERY_BROKER_URL still points it at Redis or RabbitMQ.
+EMBEDDED_CELERY_DATABASE = VAR_DIR / "celery.sqlite3"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"sqla+sqlite:///{EMBEDDED_CELERY_DATABASE}")
+CELERY_TASK_ALWAYS_EAGER = False
+if CELERY_BROKER_URL.startswith("sqla+sqlite"):
+    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=f"db+sqlite:///{EMBEDDED_CELERY_DATABASE}")
+    # Three processes write the file (web enqueues, beat enqueues, the worker takes and stores
+    # results): wait for its lock rather than failing, as the Django database does.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}}
+    CELERY_DATABASE_ENGINE_OPTIONS = {"connect_args": {"timeout": 20}}
+else:
+    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)

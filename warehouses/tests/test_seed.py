@@ -3,6 +3,7 @@
 import pytest
 
 from demo import seed_warehouses
+from demo.tests.factories import demo_seller, demo_variant
 from marketplace.tests.factories import ProductFactory, VariantFactory
 from sellers.tests.factories import SellerFactory
 from warehouses.models import StaffAssignment, Stock, StockLedgerEntry, Warehouse
@@ -12,11 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_is_complete_and_idempotent() -> None:
-    chinese = VariantFactory(product=ProductFactory(seller=SellerFactory(country="CN", currency="CNY")))
-    uzbek = VariantFactory(
-        product=ProductFactory(seller=SellerFactory(country="UZ", currency="UZS"), origin_country="UZ")
-    )
-    fruit = VariantFactory(product=ProductFactory(seller=uzbek.seller, origin_country="UZ", perishable=True))
+    chinese = demo_variant("YD-EB-PRO")
+    uzbek = demo_variant("SO-RAISIN-1", origin_country="UZ")
+    fruit = demo_variant("SO-CHERRY-5", origin_country="UZ", perishable=True)
+    # Not the demo's: another seller's goods, and a demo seller's own product outside the demo file.
+    other = VariantFactory(product=ProductFactory(seller=SellerFactory(country="CN", currency="CNY")))
+    own = VariantFactory(product=ProductFactory(seller=demo_seller("yiwu-digital")), sku="YD-MY-OWN-1")
     lines: list[str] = []
     seed_warehouses.run(log=lines.append)
 
@@ -31,6 +33,7 @@ def test_seed_is_complete_and_idempotent() -> None:
     assert set(Stock.objects.filter(variant=chinese).values_list("warehouse__code", flat=True)) == {"LYG", "ALA", "MOW"}
     assert set(Stock.objects.filter(variant=uzbek).values_list("warehouse__code", flat=True)) == {"TAS", "URC"}
     assert all(stock.warehouse.cold_storage for stock in Stock.objects.filter(variant=fruit))
+    assert not Stock.objects.filter(variant__in=[other, own]).exists()
 
     counts = (Warehouse.objects.count(), Stock.objects.count(), StockLedgerEntry.objects.count())
     on_hand = sorted(Stock.objects.values_list("pk", "on_hand"))
