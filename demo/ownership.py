@@ -21,10 +21,14 @@ SELLER_EMAIL_DOMAIN = "sellers.karavan.local"
 
 
 @cache
-def catalog_rows_by_seller() -> dict[str, tuple[dict[str, str], ...]]:
-    """The demo catalog's rows grouped by seller reference, in file order (read once per process)."""
+def catalog_rows_by_seller(path: Path = CATALOG_PATH) -> dict[str, tuple[dict[str, str], ...]]:
+    """A demo catalog's rows grouped by seller reference, in file order (read once per process).
+
+    ``path`` is the main demo catalog by default; a demo step with a catalog file of its own (the
+    two-way trade step) passes its file, and its seller's rows are then the ones it owns.
+    """
     grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-    with CATALOG_PATH.open(encoding="utf-8-sig", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             grouped[row["seller_ref"]].append(row)
     return {reference: tuple(rows) for reference, rows in grouped.items()}
@@ -42,20 +46,21 @@ def demo_sellers() -> dict[str, Seller]:
     return {emails[member.user.email]: member.seller for member in owners}
 
 
-def _own(sellers: dict[str, Seller], column: str, lookup: str) -> Q:
+def _own(sellers: dict[str, Seller], column: str, lookup: str, path: Path) -> Q:
     """Rows of the demo sellers whose ``lookup`` is one of that seller's values of ``column`` in the file."""
     condition = Q(pk__in=[])
     for reference, seller in sellers.items():
-        values = sorted({row[column] for row in catalog_rows_by_seller()[reference]})
+        values = sorted({row[column] for row in catalog_rows_by_seller(path)[reference]})
         condition |= Q(seller_id=seller.pk, **{f"{lookup}__in": values})
     return condition
 
 
-def demo_variants(sellers: dict[str, Seller] | None = None) -> QuerySet[ProductVariant]:
+def demo_variants(sellers: dict[str, Seller] | None = None, *, path: Path = CATALOG_PATH) -> QuerySet[ProductVariant]:
     """Variants of the demo catalog: a demo seller's variant whose SKU is in the demo file."""
-    return ProductVariant.objects.filter(_own(demo_sellers() if sellers is None else sellers, "sku", "sku"))
+    return ProductVariant.objects.filter(_own(demo_sellers() if sellers is None else sellers, "sku", "sku", path))
 
 
-def demo_products(sellers: dict[str, Seller] | None = None) -> QuerySet[Product]:
+def demo_products(sellers: dict[str, Seller] | None = None, *, path: Path = CATALOG_PATH) -> QuerySet[Product]:
     """Products of the demo catalog: a demo seller's product whose reference is in the demo file."""
-    return Product.objects.filter(_own(demo_sellers() if sellers is None else sellers, "product_ref", "external_ref"))
+    sellers = demo_sellers() if sellers is None else sellers
+    return Product.objects.filter(_own(sellers, "product_ref", "external_ref", path))

@@ -13,13 +13,20 @@ import csv
 import io
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from demo.ownership import SELLER_EMAIL_DOMAIN, catalog_rows_by_seller, demo_products, seller_email
+from demo.ownership import (
+    CATALOG_PATH,
+    SELLER_EMAIL_DOMAIN,
+    catalog_rows_by_seller,
+    demo_products,
+    seller_email,
+)
 from marketplace.models import ImageStatus, Product, ProductVariant
 from marketplace.services.categories import category_seed_defaults
 from marketplace.services.images import product_image_add, product_image_thumbnails_make
@@ -114,10 +121,11 @@ def product_card(product: Product) -> bytes:
     return buffer.getvalue()
 
 
-def _images(reference: str, seller: Seller) -> int:
-    """A card for each of the seller's demo products that has no image (and only those)."""
+def _images(reference: str, seller: Seller, *, path: Path = CATALOG_PATH) -> int:
+    """A card for each of the seller's demo products (those listed in ``path``) that has no image."""
     made = 0
-    bare = demo_products({reference: seller}).filter(images__isnull=True).select_related("category", "seller")
+    products = demo_products({reference: seller}, path=path)
+    bare = products.filter(images__isnull=True).select_related("category", "seller")
     for product in bare.order_by("pk"):
         upload = ContentFile(product_card(product), name=f"{product.external_ref or product.pk}.jpg")
         image = product_image_add(product=product, upload=upload)

@@ -95,7 +95,7 @@ def run(*, log: Callable[[str], None]) -> None:
     rows = _rows()
     user, seller = _seller(SELLER_REF, rows[0])
     outcome = _import(user, seller, rows)
-    images = _images(seller)
+    images = _images(SELLER_REF, seller, path=CATALOG_PATH)
     log(f"  seller {seller.display_name} ({seller.country}): {outcome}; {images} new images")
     variants = {
         variant.sku: variant for variant in ProductVariant.objects.filter(seller=seller).select_related("product")
