@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from core.exceptions import ValidationFailed
-from core.money import Money, minor_unit_digits
+from core.money import Money, minor_unit_digits, money_column_error
 from marketplace import validation
 from marketplace.exceptions import ProductInUse, ProductNotReady, SkuTaken
 from marketplace.models import Product, ProductStatus, ProductVariant
@@ -61,6 +61,9 @@ def _price_errors(price: Money | None, seller: Seller, field: str) -> dict[str, 
         return {field: [f"Prices are in your currency, {seller.currency}."]}
     if price.amount <= 0:
         return {field: ["Must be greater than 0."]}
+    too_long = money_column_error(price.amount)
+    if too_long:
+        return {field: [too_long]}
     exponent = price.amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > minor_unit_digits(seller.currency):
         return {field: [f"{seller.currency} has {minor_unit_digits(seller.currency)} decimal places."]}
