@@ -7,6 +7,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core.api.parsers import (
+    NUL_MESSAGE,
     PARSED_BODY_ATTRIBUTE,
     BodyError,
     is_json_content_type,
@@ -22,28 +23,46 @@ def _error_response(error: DomainError) -> JsonResponse:
     return JsonResponse({"detail": error.detail, "code": error.code, "errors": error.errors}, status=error.status_code)
 
 
-class ApiBodyMiddleware:
-    """Checks every JSON body sent to the API before any view runs (see ``core.api.parsers``).
+def _nul_error(request: HttpRequest) -> DomainError | None:
+    """A query parameter (or urlencoded form field) holding NUL, which PostgreSQL cannot compare or store."""
+    fields = list(request.GET.lists())
+    if request.content_type == "application/x-www-form-urlencoded":
+        fields += list(request.POST.lists())
+    for name, values in fields:
+        if "\x00" in name or any("\x00" in value for value in values):
+            field = name.replace("\x00", "") or "query"
+            return DomainError(f"{field}: {NUL_MESSAGE}", code="invalid", errors={field: [NUL_MESSAGE]})
+    return None
 
-    It works at the edge rather than in DRF's parser alone because a view that never reads its
-    body (``POST /orders/{id}/pay/``) would otherwise accept ``[]`` or a body nested 100,000 deep
-    as if nothing had been sent. Bodies of other media types (multipart uploads, forms) are left
-    to their parsers and Django's own limits.
+
+class ApiInputMiddleware:
+    """Checks the input of every API request before any view runs (see ``core.api.parsers``).
+
+    JSON bodies: size (413), depth, finite numbers, no NUL, an object at the top (400). It works
+    at the edge rather than in DRF's parser alone because a view that never reads its body
+    (``POST /orders/{id}/pay/``) would otherwise accept ``[]`` or a body nested 100,000 deep as if
+    nothing had been sent. Query parameters and urlencoded forms: no NUL. Multipart uploads are
+    left to their parsers and Django's own limits.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and is_json_content_type(request.content_type or ""):
+        if request.path.startswith("/api/"):
             try:
-                raw = request.body
-                if raw:
-                    setattr(request, PARSED_BODY_ATTRIBUTE, json_body_load(raw, encoding=request.encoding or "utf-8"))
-            except SuspiciousOperation as exception:  # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE)
-                return _error_response(refused_request_error(exception))
-            except BodyError as error:
-                return _error_response(error.as_domain_error())
+                if is_json_content_type(request.content_type or ""):
+                    raw = request.body
+                    if raw:
+                        parsed = json_body_load(raw, encoding=request.encoding or "utf-8")
+                        setattr(request, PARSED_BODY_ATTRIBUTE, parsed)
+                error = _nul_error(request)
+            except SuspiciousOperation as exception:  # Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE...)
+                error = refused_request_error(exception)
+            except BodyError as body_error:
+                error = body_error.as_domain_error()
+            if error is not None:
+                return _error_response(error)
         return self.get_response(request)
 
 

@@ -51,9 +51,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Every JSON body sent to /api/ is bounded (size 413; depth, finite numbers, an object: 400)
-    # before any view runs, whether or not the view reads it (core/api/parsers.py).
-    "core.middleware.ApiBodyMiddleware",
+    # Every JSON body sent to /api/ is bounded (size 413; depth, finite numbers, no NUL, an
+    # object: 400) before any view runs, whether or not the view reads it (core/api/parsers.py).
+    "core.middleware.ApiInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -6,7 +6,7 @@ idempotency hash, DRF's ``JSONField``). So the depth is measured on the text bef
 Every body of the contract is a JSON object; a list, a string, a number or ``null`` at the top
 is refused here, so an endpoint that takes no fields cannot mistake ``[]`` for "no body".
 
-``ApiBodyMiddleware`` (core.middleware) applies these rules to every JSON body sent to the API,
+``ApiInputMiddleware`` (core.middleware) applies these rules to every JSON body sent to the API,
 whether or not the view reads it; ``JSONParser`` reuses its result (and applies the same rules
 when a view is called without the middleware).
 """
@@ -28,8 +28,11 @@ from core.exceptions import DomainError
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]++")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# \u0000 that is an escape (preceded by an even number of backslashes), not the text "\\u0000".
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+NUL_MESSAGE = "Text may not contain NUL characters (\\u0000)."
 
-#: Set on the Django request by ApiBodyMiddleware: the parsed body, so it is parsed once.
+#: Set on the Django request by ApiInputMiddleware: the parsed body, so it is parsed once.
 PARSED_BODY_ATTRIBUTE = "_karavan_json_body"
 
 
@@ -90,6 +93,9 @@ def json_body_load(raw: bytes | str, *, encoding: str = "utf-8") -> dict[str, An
         text = raw.decode(encoding) if isinstance(raw, bytes) else raw
     except (LookupError, UnicodeDecodeError):
         raise BodyError(f"The body is not valid {encoding} text.") from None
+    if _NUL_ESCAPE.search(text):
+        # PostgreSQL cannot store NUL in text or jsonb: refused here rather than by the database.
+        raise BodyError(NUL_MESSAGE)
     max_depth = json_max_depth()
     depth = json_depth(text)
     if depth > max_depth:
