@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from io import BytesIO
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -302,8 +303,21 @@ class Walk:
     problems: list[str] = field(default_factory=list)
     requests: int = 0
 
-    def send(self, route: Route, method: str, url: str, *, expect: set[int] | range, what: str, **kwargs: Any) -> int:
+    def send(
+        self,
+        route: Route,
+        method: str,
+        url: str,
+        *,
+        expect: set[int] | range,
+        what: str,
+        body: str | None = None,
+        query: dict[str, str] | None = None,
+    ) -> int:
         client = self.clients[caller_for(route)]
+        if query:
+            url = f"{url}?{urlencode(query)}"
+        kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
         connection.queries_log.clear()  # only this request's statements are looked at
         # A savepoint per request: on PostgreSQL a database error (a 500 to report) would otherwise
         # abort the test's transaction and end the walk at the first problem.
@@ -361,7 +375,7 @@ def walk_route(walk: Walk, route: Route) -> None:
     url = url_for(route, walk.world)
     for method in route.methods:
         for what, body, expect in _bodies(walk, route, method):
-            walk.send(route, method, url, expect=expect, what=what, data=body, content_type="application/json")
+            walk.send(route, method, url, expect=expect, what=what, body=body)
         if route.parameters:
             # An id past 64 bits names nothing: 404, not an overflow in the database.
             huge_url = url_for(route, walk.world, override="9" * 23)
@@ -372,10 +386,12 @@ def walk_route(walk: Walk, route: Route) -> None:
             # Documented parameters one at a time (a 400 on one would hide the next); then every
             # parameter any endpoint documents, together, for views that read more than they say.
             for name in sorted(documented):
-                walk.send(route, "GET", url, expect=range(200, 500), what=f"?{name}={value[:12]!r}", data={name: value})
+                walk.send(
+                    route, "GET", url, expect=range(200, 500), what=f"?{name}={value[:12]!r}", query={name: value}
+                )
             everything = dict.fromkeys(walk.query_names() - documented, value)
             walk.send(
-                route, "GET", url, expect=range(200, 500), what=f"every parameter={value[:12]!r}", data=everything
+                route, "GET", url, expect=range(200, 500), what=f"every parameter={value[:12]!r}", query=everything
             )
 
 
