@@ -15,25 +15,8 @@ from core.exceptions import ValidationFailed
 from core.money import Money, minor_unit_digits, money_column_error
 from marketplace import validation
 from marketplace.exceptions import ProductInUse, ProductNotReady, SkuTaken
-from marketplace.models import Product, ProductStatus, ProductVariant
+from marketplace.models import PRODUCT_FIELDS, VARIANT_FIELDS, Product, ProductStatus, ProductVariant
 from sellers.models import Seller
-
-PRODUCT_FIELDS = (
-    "title",
-    "description",
-    "translations",
-    "category",
-    "hs_code",
-    "origin_country",
-    "status",
-    "perishable",
-    "temperature_min_c",
-    "temperature_max_c",
-    "hazardous",
-    "fragile",
-    "shelf_life_days",
-)
-VARIANT_FIELDS = ("sku", "name", "price", "weight_kg", "length_cm", "width_cm", "height_cm", "barcode", "is_active")
 
 
 def _product_rules(product: Product) -> None:
