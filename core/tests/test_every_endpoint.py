@@ -326,8 +326,9 @@ class Walk:
         self.requests += 1
         writes = [query["sql"][:120] for query in queries.captured_queries if WRITE.match(query["sql"])]
         where = f"{method} {url[:100]} ({what}, as {caller_for(route)})"
+        # A stream (server-sent events) is not read here: it may never end. (Nor closed: closing
+        # fires request_finished, which would close the test's database connection.)
         content = b"<a stream>" if response.streaming else response.content[:300]
-        response.close()  # a stream (server-sent events) is never read to its end here
         if response.status_code >= 500 or response.status_code not in expect:
             self.problems.append(f"{where}: {response.status_code} {content!r}")
         elif writes:
