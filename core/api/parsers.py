@@ -26,10 +26,13 @@ from core.exceptions import DomainError
 
 # One JSON string, escapes included (possessive, so a long string cannot make the regex backtrack).
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]++")
-_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-# \u0000 that is an escape (preceded by an even number of backslashes), not the text "\\u0000".
-_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+# Outside strings valid JSON is ASCII: keep the four bracket bytes, each one step in or out.
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_DEPTH_STEP = [0] * 256
+for _byte, _step in ((b"[", 1), (b"{", 1), (b"]", -1), (b"}", -1)):
+    _DEPTH_STEP[_byte[0]] = _step
+# Backslashes before "u0000": an odd number is the escape of NUL; an even one is the text "\\u0000".
+_BACKSLASHES_BEFORE_NUL = re.compile(r"(\\+)u0000")
 NUL_MESSAGE = "Text may not contain NUL characters (\\u0000)."
 
 #: Set on the Django request by ApiInputMiddleware: the parsed body, so it is parsed once.
@@ -57,9 +60,10 @@ def json_max_depth() -> int:
 def json_depth(text: str) -> int:
     """How deep the arrays and objects of (valid) JSON ``text`` nest; ``{"a": [1]}`` is 2.
 
-    Strings are removed first (they may hold brackets); what is left is counted at C speed.
+    Strings are removed first (they may hold brackets); what is left is counted at C speed, in
+    less time than ``json.loads`` then takes to parse the same text.
     """
-    brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", text))
+    brackets = _STRING.sub("", text).encode("ascii", "ignore").translate(None, _NOT_BRACKETS)
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
@@ -93,7 +97,7 @@ def json_body_load(raw: bytes | str, *, encoding: str = "utf-8") -> dict[str, An
         text = raw.decode(encoding) if isinstance(raw, bytes) else raw
     except (LookupError, UnicodeDecodeError):
         raise BodyError(f"The body is not valid {encoding} text.") from None
-    if _NUL_ESCAPE.search(text):
+    if "\\u0000" in text and any(len(run) % 2 for run in _BACKSLASHES_BEFORE_NUL.findall(text)):
         # PostgreSQL cannot store NUL in text or jsonb: refused here rather than by the database.
         raise BodyError(NUL_MESSAGE)
     max_depth = json_max_depth()

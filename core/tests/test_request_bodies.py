@@ -110,3 +110,20 @@ def test_a_body_in_another_charset_is_read_in_it_and_a_non_text_codec_is_refused
     assert response.status_code == 201, response.content
     response = client.generic("POST", REGISTER, data=b"BZh91AY&SY", content_type="application/json; charset=bz2_codec")
     assert response.status_code == 400
+
+
+def test_nul_in_a_json_string_is_a_400_but_a_backslash_before_u0000_is_text(client) -> None:
+    """PostgreSQL cannot store NUL: refused at the edge, never a database error."""
+    body = '{"email": "nul@example.com", "password": "steppe-Wind-2026\\u0000"}'
+    response = client.post(REGISTER, data=body, content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json()["errors"]["body"][0]
+    body = '{"email": "nul@example.com", "password": "steppe-Wind-2026\\\\u0000"}'  # the text \u0000
+    assert client.post(REGISTER, data=body, content_type="application/json").status_code == 201
+
+
+@pytest.mark.parametrize("query", [{"q": "\x00"}, {"category": "a\x00b"}, {"x\x00": "1"}])
+def test_nul_in_a_query_parameter_is_a_400_naming_it(client, query) -> None:
+    response = client.get("/api/v1/products/", query)
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "invalid")
+    assert list(response.json()["errors"]) == [next(iter(query)).replace("\x00", "")]
