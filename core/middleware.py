@@ -1,11 +1,69 @@
-"""Answers unhandled errors and unknown URLs under /api/ with JSON instead of HTML pages."""
+"""API edges: bounded JSON bodies for every endpoint, and JSON instead of HTML for errors and unknown URLs."""
 
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from core.api.parsers import (
+    NUL_MESSAGE,
+    PARSED_BODY_ATTRIBUTE,
+    BodyError,
+    is_json_content_type,
+    json_body_load,
+    refused_request_error,
+)
+from core.exceptions import DomainError
+
 logger = logging.getLogger(__name__)
+
+
+def _error_response(error: DomainError) -> JsonResponse:
+    return JsonResponse({"detail": error.detail, "code": error.code, "errors": error.errors}, status=error.status_code)
+
+
+def _nul_error(request: HttpRequest) -> DomainError | None:
+    """A query parameter (or urlencoded form field) holding NUL, which PostgreSQL cannot compare or store."""
+    fields = list(request.GET.lists())
+    if request.content_type == "application/x-www-form-urlencoded":
+        fields += list(request.POST.lists())
+    for name, values in fields:
+        if "\x00" in name or any("\x00" in value for value in values):
+            field = name.replace("\x00", "") or "query"
+            return DomainError(f"{field}: {NUL_MESSAGE}", code="invalid", errors={field: [NUL_MESSAGE]})
+    return None
+
+
+class ApiInputMiddleware:
+    """Checks the input of every API request before any view runs (see ``core.api.parsers``).
+
+    JSON bodies: size (413), depth, finite numbers, no NUL, an object at the top (400). It works
+    at the edge rather than in DRF's parser alone because a view that never reads its body
+    (``POST /orders/{id}/pay/``) would otherwise accept ``[]`` or a body nested 100,000 deep as if
+    nothing had been sent. Query parameters and urlencoded forms: no NUL. Multipart uploads are
+    left to their parsers and Django's own limits.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                if is_json_content_type(request.content_type or ""):
+                    raw = request.body
+                    if raw:
+                        parsed = json_body_load(raw, encoding=request.encoding or "utf-8")
+                        setattr(request, PARSED_BODY_ATTRIBUTE, parsed)
+                error = _nul_error(request)
+            except SuspiciousOperation as exception:  # Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE...)
+                error = refused_request_error(exception)
+            except BodyError as body_error:
+                error = body_error.as_domain_error()
+            if error is not None:
+                return _error_response(error)
+        return self.get_response(request)
 
 
 class ApiErrorMiddleware:
@@ -22,6 +80,8 @@ class ApiErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not request.path.startswith("/api/"):
             return None
+        if isinstance(exception, SuspiciousOperation):
+            return _error_response(refused_request_error(exception))
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return JsonResponse(
             {"detail": "Something went wrong on our side; it has been logged.", "code": "server_error", "errors": {}},

@@ -17,6 +17,7 @@ from moneyed.classes import CurrencyDoesNotExist, get_currency
 __all__ = [
     "CURRENCY_CHOICES",
     "MONEY_DECIMAL_PLACES",
+    "MONEY_MAX_AMOUNT",
     "MONEY_MAX_DIGITS",
     "ROUNDING",
     "SUPPORTED_CURRENCIES",
@@ -27,6 +28,8 @@ __all__ = [
     "currency_exists",
     "from_minor_units",
     "minor_unit_digits",
+    "money_column_error",
+    "money_fits_column",
     "money_round",
     "money_sum",
     "parse_money",
@@ -76,6 +79,8 @@ SUPPORTED_CURRENCIES: dict[str, str] = {
 #: API and CSV input is refused beyond that rather than failing in the database.
 MONEY_MAX_DIGITS = 18
 MONEY_DECIMAL_PLACES = 3
+#: The first amount a money column cannot hold (10**15); input must stay strictly below it.
+MONEY_MAX_AMOUNT = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)
 
 #: ``choices`` for every currency column (django-money's ``currency_choices``).
 CURRENCY_CHOICES: list[tuple[str, str]] = list(SUPPORTED_CURRENCIES.items())
@@ -126,11 +131,26 @@ def money_sum(values: list[Money], currency: str) -> Money:
     return total
 
 
+def money_fits_column(amount: Decimal) -> bool:
+    """True when ``amount`` can be stored in a money column (DECIMAL(18, 3)) without overflow."""
+    return amount.is_finite() and abs(amount) < MONEY_MAX_AMOUNT
+
+
+def money_column_error(amount: Decimal) -> str | None:
+    """Why ``amount`` cannot be stored in a money column, or None when it can."""
+    if money_fits_column(amount):
+        return None
+    digits = MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES
+    return f"At most {digits} digits before the decimal point (below {MONEY_MAX_AMOUNT:,.0f})."
+
+
 def parse_money(amount: object, currency: object) -> Money:
     """Strictly parse API input: a decimal string (or int) and a known currency code.
 
     Floats are refused because they cannot carry a price exactly; more decimals than the
-    currency has are refused rather than silently rounded.
+    currency has are refused rather than silently rounded; an amount too long for the money
+    columns is refused here rather than failing in the database (or, on SQLite, being stored
+    and then failing every read of the row).
     """
     if not isinstance(currency, str) or not currency_exists(currency):
         raise MoneyError(f"Unknown currency {currency!r}; use an ISO 4217 code such as KZT.", field="currency")
@@ -147,6 +167,9 @@ def parse_money(amount: object, currency: object) -> Money:
         raise MoneyError('Send the amount as a decimal string such as "12.50".')
     if not value.is_finite():
         raise MoneyError("The amount must be a finite number.")
+    too_long = money_column_error(value)
+    if too_long:
+        raise MoneyError(too_long)
     digits = minor_unit_digits(currency)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > digits:

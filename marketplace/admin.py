@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from marketplace.models import CatalogImport, Category, ImportStatus, Product, ProductImage, ProductVariant
+from marketplace.models import (
+    VARIANT_FIELDS,
+    CatalogImport,
+    Category,
+    ImportStatus,
+    Product,
+    ProductImage,
+    ProductVariant,
+)
 
 
 @admin.register(Category)
@@ -18,7 +26,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 0
-    fields = ["sku", "name", "price", "weight_kg", "length_cm", "width_cm", "height_cm", "barcode", "is_active"]
+    fields = list(VARIANT_FIELDS)
     show_change_link = True
 
 

@@ -8,7 +8,16 @@ from rest_framework import serializers
 
 from core.api.fields import CountryCodeField, MoneyField, money_to_representation
 from marketplace import i18n, validation
-from marketplace.models import CatalogImport, Category, Product, ProductImage, ProductStatus, ProductVariant
+from marketplace.models import (
+    PRODUCT_FIELDS,
+    VARIANT_FIELDS,
+    CatalogImport,
+    Category,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductVariant,
+)
 from marketplace.models.media import THUMBNAIL_SIZES
 
 
@@ -34,6 +43,8 @@ class SellerPriceField(MoneyField):
 
 
 class VariantWriteSerializer(serializers.Serializer):
+    """``id`` plus exactly ``marketplace.models.VARIANT_FIELDS`` (a test holds them together)."""
+
     id = serializers.IntegerField(required=False, help_text="Update this variant; leave out to add one.")
     sku = serializers.CharField(max_length=64, required=False)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -52,7 +63,10 @@ class VariantWriteSerializer(serializers.Serializer):
 
 
 class ProductWriteSerializer(serializers.Serializer):
-    """Writable fields only: ``id``, ``seller``, images and timestamps are never taken from input."""
+    """Exactly ``marketplace.models.PRODUCT_FIELDS`` plus ``variants`` (a test holds them together).
+
+    ``id``, ``seller``, images and timestamps are never taken from input.
+    """
 
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -87,19 +101,7 @@ class VariantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProductVariant
-        fields = [
-            "id",
-            "sku",
-            "name",
-            "price",
-            "weight_kg",
-            "length_cm",
-            "width_cm",
-            "height_cm",
-            "volume_m3",
-            "barcode",
-            "is_active",
-        ]
+        fields = ["id", *VARIANT_FIELDS, "volume_m3"]
         read_only_fields = fields
 
 
@@ -148,19 +150,7 @@ class ProductSerializer(serializers.ModelSerializer):
         model = Product
         fields = [
             "id",
-            "title",
-            "description",
-            "translations",
-            "category",
-            "hs_code",
-            "origin_country",
-            "status",
-            "perishable",
-            "temperature_min_c",
-            "temperature_max_c",
-            "hazardous",
-            "fragile",
-            "shelf_life_days",
+            *PRODUCT_FIELDS,
             "product_ref",
             "variants",
             "images",

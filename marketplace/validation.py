@@ -10,7 +10,13 @@ from typing import Any
 
 from django_countries.data import COUNTRIES as ISO_COUNTRIES
 
-from marketplace.models.catalog import LANGUAGES, TEMPERATURE_MAX_C, TEMPERATURE_MIN_C
+from marketplace.models.catalog import (
+    LANGUAGES,
+    PRODUCT_FIELDS_TO_ACTIVATE,
+    TEMPERATURE_MAX_C,
+    TEMPERATURE_MIN_C,
+    VARIANT_FIELDS_TO_ACTIVATE,
+)
 
 Errors = dict[str, list[str]]
 
@@ -161,21 +167,17 @@ def product_errors(
 def activation_missing(*, hs_code: str, origin_country: str, variants: Iterable[Any]) -> list[str]:
     """Every field missing before a product may be ``active``, in a stable order.
 
-    ``variants`` are objects with ``sku``, ``is_active``, ``price``, ``weight_kg`` and the three
-    dimensions. A product needs an HS code, an origin and at least one active variant; every
-    active variant needs a price, a weight and its dimensions (a warehouse cannot store or quote
-    what it cannot measure).
+    ``variants`` are objects with ``sku``, ``is_active`` and the ``VARIANT_FIELDS_TO_ACTIVATE``. A
+    product needs its ``PRODUCT_FIELDS_TO_ACTIVATE`` (an HS code, an origin) and at least one
+    active variant; every active variant needs a price, a weight and its dimensions.
     """
-    missing: list[str] = []
-    if not hs_code:
-        missing.append("hs_code")
-    if not origin_country:
-        missing.append("origin_country")
+    given = {"hs_code": hs_code, "origin_country": origin_country}
+    missing: list[str] = [name for name in PRODUCT_FIELDS_TO_ACTIVATE if not given[name]]
     active = [variant for variant in variants if variant.is_active]
     if not active:
         missing.append("variants")
     for variant in active:
-        for name in ("price", "weight_kg", "length_cm", "width_cm", "height_cm"):
+        for name in VARIANT_FIELDS_TO_ACTIVATE:
             if getattr(variant, name) is None:
                 missing.append(f"variants[{variant.sku}].{name}")
     return missing

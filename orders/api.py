@@ -20,6 +20,7 @@ from orders.serializers import (
     CartItemCreateSerializer,
     CartItemUpdateSerializer,
     CheckoutSerializer,
+    OrderCancelSerializer,
     RefundCreateSerializer,
     cart_rendering,
     ledger_entry_rendering,
@@ -181,10 +182,12 @@ class OrderDetailView(APIView):
 class OrderCancelView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=OrderCancelSerializer, responses={200: dict})
     def post(self, request: Request, order_id: int) -> Response:
         order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
-        order_cancel(order=order, actor=request.user, reason=str(request.data.get("reason", ""))[:200])
+        payload = OrderCancelSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order_cancel(order=order, actor=request.user, reason=payload.validated_data["reason"])
         order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
         return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)))
 

@@ -22,6 +22,10 @@ class CartItemUpdateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField()
 
 
+class OrderCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
 class CheckoutSerializer(serializers.Serializer):
     shipping_address = serializers.JSONField()
     currency = serializers.CharField(required=False, allow_blank=True, max_length=3)

@@ -18,5 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("seller/orders/", api.SellerOrderListView.as_view(), name="seller-orders"),
     path("seller/balance/", api.SellerBalanceView.as_view(), name="seller-balance"),
     path("seller/balance/entries/", api.SellerBalanceEntriesView.as_view(), name="seller-balance-entries"),
-    path("payments/stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("payments/stripe/webhook/", views.StripeWebhookView.as_view(), name="stripe-webhook"),
 ]

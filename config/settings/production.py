@@ -35,6 +35,38 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+# --- Shared services: production refuses to boot on the embedded defaults (fail closed).
+# SQLite has no row locks for stock and lives on one node's disk; a per-process cache makes
+# throttles count per process; without a broker Celery runs tasks in the request and nothing
+# runs the periodic jobs (unpaid orders would never expire). Payment-provider rules live in
+# their own block.
+def _shared_services_problems() -> list[str]:
+    problems = []
+    engine = DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        problems.append(
+            f"DATABASE_URL must name a PostgreSQL database (e.g. postgres://user@host:5432/karavan), not {engine}."
+        )
+    cache_backend = CACHES["default"]["BACKEND"]
+    if cache_backend.rsplit(".", 1)[-1] in {"LocMemCache", "DummyCache", "FileBasedCache"}:
+        problems.append(
+            f"CACHE_URL must name a cache shared by every node (e.g. redis://host:6379/1), not {cache_backend}."
+        )
+    # memory:// lives in one process; a SQLite file (kombu's sqla+sqlite://) on one node's disk.
+    scheme = CELERY_BROKER_URL.split(":", 1)[0].lower()
+    if not CELERY_BROKER_URL or CELERY_TASK_ALWAYS_EAGER or scheme in {"memory", "cache"} or "sqlite" in scheme:
+        problems.append(
+            "CELERY_BROKER_URL must name a broker shared by the workers (redis://host:6379/0 or "
+            f"amqp://user:password@host:5672//), not {CELERY_BROKER_URL or 'nothing (tasks would run eagerly)'}."
+        )
+    return problems
+
+
+if _problems := _shared_services_problems():
+    raise ImproperlyConfigured("Production needs its shared services:\n- " + "\n- ".join(_problems))
+
+
 # --- Payments fail closed (issue 9). The offline provider moves no money, so production runs it
 # only when OFFLINE_PAYMENT_METHOD says what it stands for (cash on delivery, bank transfer), and
 # then buyers never mark their own orders paid and payout onboarding never enables itself: staff

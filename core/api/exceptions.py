@@ -4,12 +4,14 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.api.parsers import refused_request_error
 from core.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = Non
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, SuspiciousOperation):
+        exc = refused_request_error(exc)  # the caller's doing (body too big, too many fields), never a 500
     if isinstance(exc, DomainError):
         return Response(error_body(exc.detail, exc.code, exc.errors, **exc.extra), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

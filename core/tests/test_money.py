@@ -99,6 +99,23 @@ def test_parse_money_accepts_strings_and_integers() -> None:
     assert str(parse_money("1.234", "KWD").amount) == "1.234"
 
 
+@pytest.mark.parametrize(
+    "amount",
+    ["1000000000000000", "1234567890123456.00", "-1000000000000000", "1e30", "1E+15", 10**15, 10**22],
+)
+def test_parse_money_refuses_amounts_longer_than_the_money_columns(amount: object) -> None:
+    """DECIMAL(18, 3) holds 15 integer digits: a 16-digit price is a 400, not a database error."""
+    with pytest.raises(MoneyError) as error:
+        parse_money(amount, "CNY")
+    assert error.value.field == "amount"
+    assert "15 digits" in str(error.value)
+
+
+def test_parse_money_accepts_the_largest_amount_a_column_holds() -> None:
+    assert str(parse_money("999999999999999.99", "UZS").amount) == "999999999999999.99"
+    assert str(parse_money("999999999999999.999", "KWD").amount) == "999999999999999.999"
+
+
 @pytest.mark.parametrize("data", [{}, '{"amount": "1.00", "currency": "KZT"}', [], None, {"amount": "1", "extra": 1}])
 def test_money_field_refuses_malformed_input_with_a_message(data: object) -> None:
     from rest_framework import serializers

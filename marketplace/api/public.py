@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.exceptions import ValidationFailed
+from core.api.params import query_id
 from marketplace import i18n, selectors
 from marketplace.api.stock import products_annotate_in_stock, variants_annotate_in_stock
 from marketplace.models import Category, Product
@@ -48,13 +48,10 @@ class ProductListView(PublicView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        seller = params.get("seller")
-        if seller and not seller.isdigit():
-            raise ValidationFailed(errors={"seller": ["A seller id."]})
         queryset = selectors.product_list_public(
             q=params.get("q"),
             category=params.get("category"),
-            seller_id=int(seller) if seller else None,
+            seller_id=query_id(params, "seller"),
             origin_country=params.get("origin_country"),
         )
         page = self.paginate_queryset(products_annotate_in_stock(queryset))

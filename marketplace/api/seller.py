@@ -5,6 +5,7 @@ another seller's product is a 404, a buyer gets 403, an anonymous caller 401.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -85,9 +86,13 @@ class SellerProductListView(SellerScopedView):
     def post(self, request: Request) -> Response:
         payload = ProductWriteSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
-        product = product_services.product_create(seller=self.seller, **payload.validated_data)
-        product = selectors.product_get_for_seller(seller=self.seller, product_id=product.pk)
-        return Response(ProductSerializer(product, context=self.get_serializer_context()).data, status=201)
+        # The answer is rendered inside the write's transaction: a product that cannot be read
+        # back is never left behind by a request that failed.
+        with transaction.atomic():
+            product = product_services.product_create(seller=self.seller, **payload.validated_data)
+            product = selectors.product_get_for_seller(seller=self.seller, product_id=product.pk)
+            body = ProductSerializer(product, context=self.get_serializer_context()).data
+        return Response(body, status=201)
 
 
 class SellerProductDetailView(SellerScopedView):
@@ -106,8 +111,10 @@ class SellerProductDetailView(SellerScopedView):
         product = self._product(product_id)
         payload = ProductWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
-        product_services.product_update(product=product, **payload.validated_data)
-        return Response(ProductSerializer(self._product(product_id), context=self.get_serializer_context()).data)
+        with transaction.atomic():  # as in post(): the write and its read-back stand or fall together
+            product_services.product_update(product=product, **payload.validated_data)
+            body = ProductSerializer(self._product(product_id), context=self.get_serializer_context()).data
+        return Response(body)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, product_id: int) -> Response:

@@ -2,6 +2,10 @@
 
 from marketplace.models.catalog import (
     LANGUAGES,
+    PRODUCT_FIELDS,
+    PRODUCT_FIELDS_TO_ACTIVATE,
+    VARIANT_FIELDS,
+    VARIANT_FIELDS_TO_ACTIVATE,
     Category,
     Product,
     ProductStatus,
@@ -12,6 +16,10 @@ from marketplace.models.media import ImageStatus, ProductImage
 
 __all__ = [
     "LANGUAGES",
+    "PRODUCT_FIELDS",
+    "PRODUCT_FIELDS_TO_ACTIVATE",
+    "VARIANT_FIELDS",
+    "VARIANT_FIELDS_TO_ACTIVATE",
     "CatalogImport",
     "Category",
     "ImageStatus",

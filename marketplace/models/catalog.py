@@ -46,6 +46,33 @@ def product_search_text(title: str, translations: dict[str, Any] | None) -> str:
     return " | ".join(text for text in titles if text).lower()
 
 
+# --- The one list of what a seller writes about a product and its variants. The API (services,
+# serializers), the CSV import, the admin and the activation rule derive from these tuples.
+
+#: Product fields a seller sets (API, CSV import); ``category`` is the category's slug in input.
+PRODUCT_FIELDS = (
+    "title",
+    "description",
+    "translations",
+    "category",
+    "hs_code",
+    "origin_country",
+    "status",
+    "perishable",
+    "temperature_min_c",
+    "temperature_max_c",
+    "hazardous",
+    "fragile",
+    "shelf_life_days",
+)
+#: Variant fields a seller sets; ``sku`` identifies the variant among the seller's.
+VARIANT_FIELDS = ("sku", "name", "price", "weight_kg", "length_cm", "width_cm", "height_cm", "barcode", "is_active")
+#: What must be filled in before a product may be ``active``: on the product, and on each active
+#: variant (customs needs the code and origin; a warehouse cannot store or quote what it cannot measure).
+PRODUCT_FIELDS_TO_ACTIVATE = ("hs_code", "origin_country")
+VARIANT_FIELDS_TO_ACTIVATE = ("price", "weight_kg", "length_cm", "width_cm", "height_cm")
+
+
 class ProductStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ACTIVE = "active", "Active"

@@ -12,28 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from core.exceptions import ValidationFailed
-from core.money import Money, minor_unit_digits
+from core.money import Money, minor_unit_digits, money_column_error
 from marketplace import validation
 from marketplace.exceptions import ProductInUse, ProductNotReady, SkuTaken
-from marketplace.models import Product, ProductStatus, ProductVariant
+from marketplace.models import PRODUCT_FIELDS, VARIANT_FIELDS, Product, ProductStatus, ProductVariant
 from sellers.models import Seller
-
-PRODUCT_FIELDS = (
-    "title",
-    "description",
-    "translations",
-    "category",
-    "hs_code",
-    "origin_country",
-    "status",
-    "perishable",
-    "temperature_min_c",
-    "temperature_max_c",
-    "hazardous",
-    "fragile",
-    "shelf_life_days",
-)
-VARIANT_FIELDS = ("sku", "name", "price", "weight_kg", "length_cm", "width_cm", "height_cm", "barcode", "is_active")
 
 
 def _product_rules(product: Product) -> None:
@@ -61,6 +44,9 @@ def _price_errors(price: Money | None, seller: Seller, field: str) -> dict[str, 
         return {field: [f"Prices are in your currency, {seller.currency}."]}
     if price.amount <= 0:
         return {field: ["Must be greater than 0."]}
+    too_long = money_column_error(price.amount)
+    if too_long:
+        return {field: [too_long]}
     exponent = price.amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > minor_unit_digits(seller.currency):
         return {field: [f"{seller.currency} has {minor_unit_digits(seller.currency)} decimal places."]}

@@ -78,6 +78,14 @@ def test_seller_filter(shelf, cast) -> None:
     assert APIClient().get("/api/v1/products/", {"seller": "x"}).status_code == 400
 
 
+@pytest.mark.parametrize("seller", ["²", "1" * 23, "-1", "0", "1.5", "٣"])
+def test_a_seller_filter_that_is_no_id_is_a_400_naming_it(shelf, seller) -> None:
+    response = APIClient().get("/api/v1/products/", {"seller": seller})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["errors"]) == ["seller"]
+
+
 @pytest.mark.parametrize(
     ("header", "title", "description"),
     [

@@ -1,7 +1,7 @@
 """Orders split per seller (seller orders) and per warehouse (shipments), their lines and events.
 
 Status lives on three levels: each shipment follows its warehouse outbound shipment, each seller
-order follows its shipments, and the order follows its seller orders (see ``orders.lifecycle``).
+order follows its shipments, and the order follows its seller orders (see ``orders.stages``).
 Every change is a conditional UPDATE recorded as an ``OrderEvent``.
 """
 

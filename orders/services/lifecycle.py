@@ -10,7 +10,6 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from orders.emails import order_email_schedule
 from orders.exceptions import OrderAlreadyShipped, OrderStateConflict
-from orders.lifecycle import FOLLOWS_SHIPMENTS, SHIPPED_SHIPMENT_STATUSES, stage_from, stage_from_shipments
 from orders.models import (
     Order,
     OrderShipment,
@@ -23,6 +22,7 @@ from orders.models import (
 from orders.services.cart import live_offers_release
 from orders.services.events import order_event_record, order_transition
 from orders.services.refunds import refund_request
+from orders.stages import FOLLOWS_SHIPMENTS, SHIPPED_SHIPMENT_STATUSES, stage_from, stage_from_shipments
 from warehouses.models import OutboundShipment, OutboundStatus
 from warehouses.services import outbound_shipment_cancel
 

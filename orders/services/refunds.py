@@ -17,7 +17,6 @@ from core.money import Money, money_round
 from core.payments import PaymentProviderError, PaymentProviderUnreachable, ProviderRefund, payment_provider_get
 from core.payments.base import REFUND_FAILED, REFUND_SUCCEEDED
 from orders.exceptions import RefundExceedsCapture, RefundNotAllowed
-from orders.lifecycle import SHIPPED_SHIPMENT_STATUSES
 from orders.models import (
     Order,
     OrderShipment,
@@ -31,6 +30,7 @@ from orders.models import (
 )
 from orders.services.events import order_event_record, order_transition
 from orders.services.ledger import ledger_post_refund
+from orders.stages import SHIPPED_SHIPMENT_STATUSES
 from warehouses.models import OutboundStatus
 from warehouses.services import outbound_shipment_cancel
 

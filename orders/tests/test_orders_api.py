@@ -227,3 +227,18 @@ def test_payment_confirm_checks_the_amount_and_applies_once(client_for, buyer, f
     assert order.status == "allocated" and order.paid_at is not None
     assert OrderEvent.objects.filter(order=order, code="paid").count() == 1
     assert reserved_units() == 7  # paying keeps the reservation for the warehouses to pick
+
+
+@pytest.mark.parametrize("body", ["[]", "null", "1", '"s"', '{"reason": []}', '{"reason": {"a": 1}}'])
+def test_cancel_with_a_body_of_the_wrong_shape_is_a_400_and_cancels_nothing(client_for, buyer, full_cart, body) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(buyer)
+    order_id = place(client).data["id"]
+    response = client.post(f"/api/v1/orders/{order_id}/cancel/", data=body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and response.json()["errors"]
+    assert Order.objects.get(pk=order_id).status == "pending_payment"
+    assert reserved_units() == 7
+    response = client.post(
+        f"/api/v1/orders/{order_id}/cancel/", {"reason": "Ordered twice"}, format="json"
+    )  # the same order, asked properly
+    assert response.status_code == 200 and response.data["status"] == "cancelled"

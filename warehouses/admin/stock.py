@@ -12,14 +12,16 @@ from django.utils.html import format_html
 
 from core.exceptions import DomainError
 from warehouses.admin.scoping import LedgerWarehouseFilter, StaffWarehouseFilter, WarehouseScopedAdmin
-from warehouses.models import Stock, StockLedgerEntry
+from warehouses.models import STOCK_UNITS_MAX, Stock, StockLedgerEntry
 from warehouses.selectors import stock_list_low_for_staff
 from warehouses.services import stock_adjust
 
 
 class StockAdjustForm(forms.Form):
     delta = forms.IntegerField(
-        help_text="Units to add (positive) or remove (negative) from on hand, e.g. -2 for two damaged units."
+        min_value=-STOCK_UNITS_MAX,
+        max_value=STOCK_UNITS_MAX,
+        help_text="Units to add (positive) or remove (negative) from on hand, e.g. -2 for two damaged units.",
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Required: why the count changes (kept in the ledger)."

@@ -8,10 +8,11 @@ from warehouses.models.outbound import (
     ShipmentEvent,
     ShipmentEventCode,
 )
-from warehouses.models.stock import LedgerKind, Stock, StockLedgerEntry
+from warehouses.models.stock import STOCK_UNITS_MAX, LedgerKind, Stock, StockLedgerEntry
 from warehouses.models.warehouse import StaffAssignment, Warehouse, WarehouseKind
 
 __all__ = [
+    "STOCK_UNITS_MAX",
     "InboundLine",
     "InboundShipment",
     "InboundStatus",

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+#: Stock counts are IntegerFields (32-bit on PostgreSQL): no count or change may pass this.
+STOCK_UNITS_MAX = 2**31 - 1
+
 
 class Stock(models.Model):
     """``on_hand`` units are on the shelf; ``reserved`` of them are promised to orders not yet shipped.

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict, ValidationFailed
 from warehouses.exceptions import InsufficientStock
-from warehouses.models import LedgerKind, Stock, StockLedgerEntry
+from warehouses.models import STOCK_UNITS_MAX, LedgerKind, Stock, StockLedgerEntry
 from warehouses.reservations import (
     Allocation,
     ReservationLine,
@@ -276,6 +276,11 @@ def stock_adjust(*, stock: Stock, delta: int, reason: str, actor: Any, reference
     if not isinstance(delta, int) or delta == 0:
         raise ValidationFailed("The adjustment must change the stock.", errors={"delta": ["Must not be zero."]})
     (locked,) = stock_lock(stock_ids=[stock.pk])
+    if locked.on_hand + delta > STOCK_UNITS_MAX:  # the column would overflow (a database error, not a 400)
+        raise ValidationFailed(
+            f"At most {STOCK_UNITS_MAX - locked.on_hand} units can be added.",
+            errors={"delta": [f"At most {STOCK_UNITS_MAX - locked.on_hand} units can be added."]},
+        )
     # on_hand + delta must stay >= reserved (units promised to buyers cannot be adjusted away).
     updated = Stock.objects.filter(pk=locked.pk, on_hand__gte=F("reserved") - delta).update(
         on_hand=F("on_hand") + delta, updated_at=timezone.now()

@@ -162,3 +162,15 @@ def test_superuser_sees_every_warehouse(world, make_user) -> None:
     page = client.get(reverse("admin:warehouses_stock_changelist"))
     assert {stock.warehouse.code for stock in page.context["cl"].result_list} == {"ALA", "TAS"}
     assert client.get(reverse("admin:warehouses_stock_change", args=[world["tas_stock"].pk])).status_code == 200
+
+
+@pytest.mark.parametrize("delta", ["1e20", "100000000000000000000", "-100000000000000000000", "2147483647"])
+def test_an_adjustment_beyond_what_a_stock_count_holds_is_a_form_error(world, delta) -> None:
+    """Stock counts are 32-bit columns: a huge delta is refused on the form, not by the database (a 500)."""
+    client, stock = world["client"], world["ala_stock"]
+    response = client.post(reverse("admin:warehouses_stock_adjust", args=[stock.pk]), {"delta": delta, "reason": "c"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["delta"]
+    stock.refresh_from_db()
+    assert stock.on_hand == 10
+    assert not stock.ledger_entries.filter(kind=LedgerKind.ADJUST).exists()

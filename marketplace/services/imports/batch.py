@@ -4,32 +4,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from marketplace import validation
-from marketplace.models import Product, ProductStatus, ProductVariant
+from marketplace.models import (
+    PRODUCT_FIELDS,
+    PRODUCT_FIELDS_TO_ACTIVATE,
+    VARIANT_FIELDS,
+    VARIANT_FIELDS_TO_ACTIVATE,
+    Product,
+    ProductStatus,
+    ProductVariant,
+)
 from marketplace.models.catalog import product_search_text
 from marketplace.services.imports.reading import ImportContext, ParsedRow, RowError
 from sellers.models import Seller
 
-PRODUCT_STATE_FIELDS = (
-    "title",
-    "description",
-    "translations",
-    "category_id",
-    "hs_code",
-    "origin_country",
-    "status",
-    "perishable",
-    "temperature_min_c",
-    "temperature_max_c",
-    "hazardous",
-    "fragile",
-    "shelf_life_days",
-    "external_ref",
-)
-VARIANT_STATE_FIELDS = ("name", "price", "weight_kg", "length_cm", "width_cm", "height_cm", "barcode", "is_active")
+# Working state of a product / variant as the import compares and writes it: the seller's fields
+# (marketplace.models.PRODUCT_FIELDS / VARIANT_FIELDS) by column name, plus the file's grouping key.
+PRODUCT_STATE_FIELDS = (*("category_id" if name == "category" else name for name in PRODUCT_FIELDS), "external_ref")
+VARIANT_STATE_FIELDS = tuple(name for name in VARIANT_FIELDS if name != "sku")  # rows are matched on the SKU
 
 
 @dataclass
@@ -48,35 +44,17 @@ def _variant_state(variant: ProductVariant) -> dict[str, Any]:
     return {name: getattr(variant, name) for name in VARIANT_STATE_FIELDS}
 
 
+def _defaults(model: type[models.Model], names: tuple[str, ...]) -> dict[str, Any]:
+    """What a new row holds before the file says otherwise: the model's own defaults."""
+    return {name: model._meta.get_field(name).get_default() for name in names}
+
+
 def _new_product_state(seller: Seller, ref: str) -> dict[str, Any]:
-    return {
-        "title": "",
-        "description": "",
-        "translations": {},
-        "category_id": None,
-        "hs_code": "",
-        "origin_country": seller.country,
-        "status": ProductStatus.DRAFT,
-        "perishable": False,
-        "temperature_min_c": None,
-        "temperature_max_c": None,
-        "hazardous": False,
-        "fragile": False,
-        "shelf_life_days": None,
-        "external_ref": ref,
-    }
+    return {**_defaults(Product, PRODUCT_STATE_FIELDS), "origin_country": seller.country, "external_ref": ref}
 
 
-NEW_VARIANT_STATE: dict[str, Any] = {
-    "name": "",
-    "price": None,
-    "weight_kg": None,
-    "length_cm": None,
-    "width_cm": None,
-    "height_cm": None,
-    "barcode": "",
-    "is_active": True,
-}
+def _new_variant_state() -> dict[str, Any]:
+    return _defaults(ProductVariant, VARIANT_STATE_FIELDS)
 
 
 def _merge_translations(current: dict[str, Any], patch: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -114,10 +92,8 @@ def _row_rules(product_state: dict[str, Any], variant_state: dict[str, Any]) -> 
     if not product_state["title"]:
         errors.append(RowError("title", "Required for a new product."))
     if product_state["status"] == ProductStatus.ACTIVE and variant_state["is_active"]:
-        missing = [name for name in ("hs_code", "origin_country") if not product_state[name]]
-        missing += [
-            name for name in ("price", "weight_kg", "length_cm", "width_cm", "height_cm") if variant_state[name] is None
-        ]
+        missing = [name for name in PRODUCT_FIELDS_TO_ACTIVATE if not product_state[name]]
+        missing += [name for name in VARIANT_FIELDS_TO_ACTIVATE if variant_state[name] is None]
         if missing:
             errors.append(RowError("status", f"Cannot be active without: {', '.join(missing)}."))
     return errors
@@ -167,7 +143,7 @@ def run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
                 candidate["translations"] = _merge_translations(current["translations"], row.translations)
             if row.ref_explicit and not candidate["external_ref"]:
                 candidate["external_ref"] = row.ref  # an API-made product adopts the file's grouping
-        variant_current = _variant_state(existing_variant) if existing_variant is not None else dict(NEW_VARIANT_STATE)
+        variant_current = _variant_state(existing_variant) if existing_variant is not None else _new_variant_state()
         variant_candidate = {**variant_current, **row.variant}
         errors = _row_rules(candidate, variant_candidate)
         if errors:

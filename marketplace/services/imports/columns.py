@@ -3,7 +3,7 @@
 import csv
 import io
 
-from marketplace.models import LANGUAGES
+from marketplace.models import LANGUAGES, PRODUCT_FIELDS, VARIANT_FIELDS
 
 # Column → (rule, meaning, example). The template CSV prints these under the header.
 CONTRACT_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -38,6 +38,15 @@ EXTRA_COLUMNS: dict[str, tuple[str, str, str]] = {
     },
 }
 KNOWN_COLUMNS = {**CONTRACT_COLUMNS, **EXTRA_COLUMNS}
+#: The product or variant field (marketplace.models.PRODUCT_FIELDS / VARIANT_FIELDS) each column
+#: fills; ``product_ref`` is the file's grouping key and ``title_<lang>`` / ``description_<lang>``
+#: fill ``translations``. A test checks every seller field has its column.
+COLUMN_FIELDS: dict[str, str] = {
+    **{name: name for name in (*PRODUCT_FIELDS, *VARIANT_FIELDS) if name in KNOWN_COLUMNS},
+    "variant_name": "name",
+    "product_ref": "external_ref",
+    **{column: "translations" for column in EXTRA_COLUMNS if column.rsplit("_", 1)[-1] in LANGUAGES},
+}
 
 TRUE_WORDS = {"true", "1", "yes", "y", "да", "是"}
 FALSE_WORDS = {"false", "0", "no", "n", "", "нет", "否"}

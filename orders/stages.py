@@ -1,4 +1,4 @@
-"""Order status rules: which statuses follow from the shipments, and which moves are allowed.
+"""Order stage rules (pure): which statuses follow from the shipments; `orders.services.lifecycle` applies them.
 
 Pure functions (no database) so the rules can be read and tested as a table. A shipment's status
 maps to a stage; a seller order takes the stage of its shipments and the order that of its

@@ -2,7 +2,7 @@
 
 import pytest
 
-from orders.lifecycle import stage_from, stage_from_shipments
+from orders.stages import stage_from, stage_from_shipments
 
 
 @pytest.mark.parametrize(
