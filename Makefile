@@ -12,7 +12,7 @@ LOG_DIR := $(KARAVAN_VAR_DIR)/log
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint worker install lock migrate seed bench clean stripe-fake
+.PHONY: run test lint worker install lock migrate seed bench clean stripe-fake messages debian-packages
 
 # Installs come from the lock files only: every package, transitive ones included, pinned with
 # hashes (--require-hashes), and --no-deps so pip never resolves anything the lock does not list.
@@ -23,6 +23,27 @@ $(STAMP): requirements.lock requirements-dev.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian packages the suite needs: chromium for the browser tests, gettext for compilemessages.
+# Installed when missing and possible (root with apt); otherwise the browser tests skip locally
+# (CI sets KARAVAN_REQUIRE_SERVICES=1, which turns that skip into a failure).
+DEBIAN_PACKAGES := chromium:chromium gettext:msgfmt
+debian-packages:
+	@for entry in $(DEBIAN_PACKAGES); do \
+		package=$${entry%%:*}; command=$${entry##*:}; \
+		command -v $$command >/dev/null 2>&1 && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's $$package"; \
+			apt-get install -y -q --no-install-recommends $$package >/dev/null 2>&1 \
+				|| { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $$package >/dev/null; } \
+				|| echo "could not install $$package"; \
+		else echo "$$package is missing and cannot be installed here"; fi; \
+	done
+
+# Our translations (locale/<lang>/LC_MESSAGES/django.po) compiled to .mo; the .mo files are
+# build output (not in git).
+messages: install debian-packages
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=var --verbosity 0
 
 # Re-resolve the lock files from requirements.txt / requirements-dev.txt. Existing pins are kept
 # unless asked: `make lock UPGRADE=celery` (one package) or `make lock UPGRADE=--all`.
@@ -45,7 +66,7 @@ seed: migrate
 
 # One Django start-up for migrate, broker_prepare, seed_demo and collectstatic (a second run has
 # almost nothing to do: start-ups were most of its time).
-run: install
+run: install messages
 	@mkdir -p $(LOG_DIR)
 	$(MANAGE) run_prepare
 	@echo ""
@@ -65,7 +86,7 @@ run: install
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.procfile --procfile Procfile --port $(PORT)
 
-test: install
+test: install messages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
