@@ -1,4 +1,4 @@
-"""Seller writes: onboarding (SCO rule), profile, members and invitations, payouts, commission."""
+"""Seller writes: onboarding (SCO rule), profile, members and invitations, payouts, commission, followers."""
 
 import logging
 import secrets
@@ -27,6 +27,7 @@ from sellers.models import (
     MemberRole,
     PayoutStatus,
     Seller,
+    SellerFollower,
     SellerInvitation,
     SellerMember,
 )
@@ -226,3 +227,13 @@ def seller_payout_onboarding_start(*, seller: Seller, user: Any, refresh_url: st
     return payouts.account_link_create(
         account_id=seller.stripe_account_id, refresh_url=refresh_url, return_url=return_url
     )
+
+
+def seller_follow(*, seller: Seller, user: Any) -> SellerFollower:
+    """Follow a seller; following again is harmless (the unique constraint keeps one row)."""
+    follower, _created = SellerFollower.objects.get_or_create(seller=seller, user=user)
+    return follower
+
+
+def seller_unfollow(*, seller: Seller, user: Any) -> None:
+    SellerFollower.objects.filter(seller=seller, user=user).delete()
