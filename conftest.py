@@ -52,6 +52,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             if _services_required():
                 pytest.fail(message)
             pytest.skip(message)
+    if item.get_closest_marker("redis"):
+        from django.conf import settings
+
+        if not settings.LIVE_EVENTS_REDIS_URL:
+            message = "needs Redis (set LIVE_EVENTS_REDIS_URL, or a redis:// CELERY_BROKER_URL or CACHE_URL)"
+            if _services_required():
+                pytest.fail(message)
+            pytest.skip(message)
     if item.get_closest_marker("worker"):
         from django.conf import settings
 
