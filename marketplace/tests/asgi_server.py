@@ -23,7 +23,7 @@ def asgi_server(environment: dict[str, str]) -> Iterator[str]:
     listener.bind(("127.0.0.1", 0))
     listener.listen(256)
     port = listener.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    process = subprocess.Popen(
         [sys.executable, "-m", "marketplace.tests.asgi_server", str(listener.fileno())],
         cwd=PROJECT_ROOT,
         env={**os.environ, **environment},

@@ -1,5 +1,6 @@
 """A minimal server-sent events client for tests: raw HTTP/1.1 over a socket, events into a queue."""
 
+import contextlib
 import queue
 import socket
 import threading
@@ -80,15 +81,15 @@ class SSEClient:
             name, _, value = line.partition(":")
             fields[name] = value[1:] if value.startswith(" ") else value
         if "event" in fields or "data" in fields:
-            self.events.put(Event(id=fields.get("id"), type=fields.get("event", "message"), data=fields.get("data", "")))
+            self.events.put(
+                Event(id=fields.get("id"), type=fields.get("event", "message"), data=fields.get("data", ""))
+            )
 
     def next(self, timeout: float = 20.0) -> Event:
         return self.events.get(timeout=timeout)
 
     def close(self) -> None:
         self.closed.set()
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.sock.close()
