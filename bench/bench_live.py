@@ -96,6 +96,7 @@ class Viewers:
         self.port, self.path, self.count = port, path, count
         self.received: dict[str, list[float]] = {}
         self.writers: list[asyncio.StreamWriter] = []
+        self.listeners: list[asyncio.Future] = []
         self.refused = 0
 
     async def open(self) -> None:
@@ -114,7 +115,7 @@ class Viewers:
                     return
                 self.writers.append(writer)
                 await reader.readuntil(b"\n\n")  # the retry preamble: subscribed from here on
-            asyncio.ensure_future(self._listen(reader))
+            self.listeners.append(asyncio.ensure_future(self._listen(reader)))
 
         await asyncio.gather(*(one() for _ in range(self.count)))
 
@@ -132,6 +133,8 @@ class Viewers:
     def close(self) -> None:
         for writer in self.writers:
             writer.close()
+        for listener in self.listeners:
+            listener.cancel()
 
 
 def start_server(args: argparse.Namespace, prefix: str) -> tuple[subprocess.Popen, int, socket.socket]:
