@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint worker install lock migrate seed bench clean
+.PHONY: run serve-asgi test lint worker install lock migrate seed bench clean
 
 # Installs come from the lock files only: every package, transitive ones included, pinned with
 # hashes (--require-hashes), and --no-deps so pip never resolves anything the lock does not list.
@@ -52,6 +52,16 @@ run: seed
 	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller"
 	@echo "  staff   staff.ala@karavan.local / karavan-staff    (Almaty warehouse: admin and scanner API)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The demo served under ASGI (uvicorn), as production serves it: live events (server-sent events at
+# /api/v1/livestreams/{id}/events/) stream only under ASGI. One process: without Redis
+# (LIVE_EVENTS_REDIS_URL) live events go through an in-process bus. `make run` will serve this way.
+ASGI_WORKERS ?= 1
+serve-asgi: seed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Karavan (ASGI) is running at http://127.0.0.1:$(PORT)/"
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/uvicorn config.asgi:application \
+		--host 127.0.0.1 --port $(PORT) --workers $(ASGI_WORKERS) --no-access-log --lifespan off
 
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

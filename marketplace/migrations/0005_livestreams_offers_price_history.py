@@ -6,6 +6,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def record_current_prices(apps, schema_editor):
+    """Start the price history with each variant's price as it stands, from its last change."""
+    Variant = apps.get_model("marketplace", "ProductVariant")
+    Change = apps.get_model("marketplace", "VariantPriceChange")
+    rows = (
+        Change(variant_id=pk, price=price, price_currency=currency, effective_at=updated_at)
+        for pk, price, currency, updated_at in Variant.objects.filter(price__isnull=False)
+        .values_list("pk", "price", "price_currency", "updated_at")
+        .iterator(chunk_size=2000)
+    )
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 2000:
+            Change.objects.bulk_create(batch)
+            batch = []
+    Change.objects.bulk_create(batch)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -129,4 +148,5 @@ class Migration(migrations.Migration):
             model_name='variantpricechange',
             index=models.Index(fields=['variant', 'effective_at'], name='variant_price_history_idx'),
         ),
+        migrations.RunPython(record_current_prices, migrations.RunPython.noop),
     ]
