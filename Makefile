@@ -73,7 +73,8 @@ lint: install
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=lint-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
-		ALLOWED_HOSTS=karavan.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=karavan.example LIVE_EVENTS_REDIS_URL=redis://127.0.0.1:6379/0 \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "ALLOWED_HOSTS"}}
+    hidden = {"DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "LIVE_EVENTS_REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -36,5 +37,15 @@ def test_production_passes_the_deploy_checks() -> None:
         "WARNING",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "q8Z!" * 12,
         ALLOWED_HOSTS="karavan.example",
+        LIVE_EVENTS_REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_in_process_live_events_unless_declared() -> None:
+    secrets = {"DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "q8Z!" * 12, "ALLOWED_HOSTS": "k.example"}
+    refused = _manage("check", **secrets)
+    assert refused.returncode != 0
+    assert "LIVE_EVENTS_REDIS_URL must be set in production" in refused.stderr
+    assert _manage("check", **secrets, CACHE_URL="redis://127.0.0.1:6379/1").returncode == 0
+    assert _manage("check", **secrets, LIVE_EVENTS_IN_PROCESS="True").returncode == 0
