@@ -330,6 +330,71 @@ def part_flash_sale(args: argparse.Namespace) -> tuple[dict[str, str], bool]:
     return figures, ok
 
 
+def part_followers(args: argparse.Namespace) -> dict[str, str]:
+    """Start a stream whose seller has ``--followers`` followers: the request only enqueues the fan-out."""
+    import redis
+    from django.contrib.auth.hashers import make_password
+    from django.core import mail
+    from rest_framework.test import APIClient
+
+    from accounts.models import Notification, User
+    from config.celery import app as celery_app
+    from marketplace.services.livestream_notifications import follower_batches, livestream_followers_notify_batch
+    from marketplace.tests.factories import SellerFactory
+    from marketplace.tests.live_factories import stream_for
+    from sellers.models import MemberRole, SellerFollower, SellerMember
+
+    run = uuid.uuid4().hex[:8]
+    seller = SellerFactory(display_name=f"Followed {run}")
+    owner = User.objects.create(email=f"owner-{run}@bench.local", password=make_password(None))
+    SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
+    languages = ["ru", "zh-hans", "en", "kk", "uz"]
+    started = perf_counter()
+    for offset in range(0, args.followers, 10_000):
+        users = User.objects.bulk_create(
+            User(email=f"f{n}-{run}@bench.local", password="!", preferred_language=languages[n % 5])
+            for n in range(offset, min(offset + 10_000, args.followers))
+        )
+        SellerFollower.objects.bulk_create(SellerFollower(seller=seller, user=user) for user in users)
+    setup = perf_counter() - started
+    stream = stream_for(seller=seller, status="scheduled")
+
+    # The request, with a real broker: on commit it enqueues one task and returns.
+    queue = f"bench-live-{run}"
+    celery_app.conf.broker_url = args.redis_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    client = APIClient()
+    client.force_authenticate(owner)
+    started = perf_counter()
+    response = client.post(f"/api/v1/seller/livestreams/{stream.pk}/start/")
+    request_ms = (perf_counter() - started) * 1000
+    assert response.status_code == 200, response.data
+    redis.Redis.from_url(args.redis_url).delete(queue)  # no worker here: the batches run below
+    celery_app.conf.task_always_eager = True
+
+    # What the workers then do, batch by batch (here in one process, emails to memory).
+    started = perf_counter()
+    batches = follower_batches(seller_id=seller.pk, batch_size=1000)
+    cut = perf_counter() - started
+    mail.outbox = []
+    timings = []
+    for after, upto in batches:
+        one = perf_counter()
+        livestream_followers_notify_batch(stream_id=stream.pk, kind="started", after=after, upto=upto)
+        timings.append(perf_counter() - one)
+    total = cut + sum(timings)
+    rows = Notification.objects.filter(dedupe_key=f"livestream:{stream.pk}:started").count()
+    return {
+        "follower fan-out": (
+            f"{args.followers} followers (set up in {setup:.0f} s): the start request took {request_ms:.0f} ms "
+            f"(enqueues one task); {len(batches)} batches of 1000 took {total:.1f} s in one process "
+            f"(p50 {statistics.median(timings) * 1000:.0f} ms a batch), {rows} notifications, "
+            f"{len(getattr(mail, 'outbox', []))} emails"
+        )
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -344,7 +409,8 @@ def main() -> int:
     parser.add_argument("--buyers", type=int, default=1000)
     parser.add_argument("--cap", type=int, default=100)
     parser.add_argument("--stock", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=24)
+    parser.add_argument("--followers", type=int, default=100_000)
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.streams + 1024)), hard))
@@ -352,6 +418,9 @@ def main() -> int:
     os.environ.setdefault("LOG_LEVEL", "ERROR")  # 409s of the flash sale are expected, not news
     ensure_database(args.database_url)
     setup_django(args.database_url)
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the flash sale's 409s are expected
 
     from core.services import exchange_rates_seed_offline
     from marketplace.models import Product
@@ -370,6 +439,8 @@ def main() -> int:
     figures = part_streams(args, stream.pk)
     sale, ok = part_flash_sale(args)
     figures.update(sale)
+    if args.followers:
+        figures.update(part_followers(args))
     width = max(len(name) for name in figures)
     print(f"\nlive selling benchmark ({args.workers} uvicorn workers under gunicorn, {os.cpu_count()} CPUs)")
     for name, value in figures.items():

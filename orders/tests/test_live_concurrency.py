@@ -2,10 +2,14 @@
 
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from core.services import exchange_rates_seed_offline
 from marketplace.models import LiveOffer
@@ -14,12 +18,30 @@ from marketplace.tests.live_factories import offer_for, stream_for
 from orders.models import Cart, CartItem, Order, OrderLine
 from orders.services import orders_expire_due
 from orders.tests.factories import variant_in_stock
-from orders.tests.test_concurrency import make_buyers, place_all
+from orders.tests.test_concurrency import BODY, make_buyers
 from warehouses.models import Stock
 from warehouses.tests.factories import WarehouseFactory
 from warehouses.transport.services import network_load_seed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# PostgreSQL here allows 100 connections for every test run on the machine, and the stock flash
+# sale (orders/tests/test_concurrency.py) may run beside this one on the other xdist worker.
+THREADS = 20
+
+
+def place_all(buyers: list[tuple[Any, str]], key: str) -> list[tuple[int, dict]]:
+    def place(token: str) -> tuple[int, dict]:
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+            response = client.post("/api/v1/orders/", BODY, format="json", HTTP_IDEMPOTENCY_KEY=key)
+            return response.status_code, response.data
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(place, [token for _, token in buyers]))
 
 
 @pytest.fixture
