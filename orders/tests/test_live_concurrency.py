@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 # PostgreSQL here allows 100 connections for every test run on the machine, and the stock flash
 # sale (orders/tests/test_concurrency.py) may run beside this one on the other xdist worker.
-THREADS = 20
+THREADS = 10
 
 
 def place_all(buyers: list[tuple[Any, str]], key: str) -> list[tuple[int, dict]]:
