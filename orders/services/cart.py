@@ -102,6 +102,8 @@ def cart_item_update(*, item: CartItem, quantity: Any) -> CartItem:
     cart = _lock(item.cart)
     item = CartItem.objects.select_related("variant").get(pk=item.pk, cart=cart)
     _check_limits(cart=cart, variant=item.variant, new_quantity=quantity, exclude_item_id=item.pk)
+    if item.livestream:
+        live_cart_line_check(variant=item.variant, livestream_id=item.livestream, user=cart.user, quantity=quantity)
     item.quantity = quantity
     item.save(update_fields=["quantity", "updated_at"])
     return item

@@ -87,6 +87,8 @@ def test_per_buyer_limit_holds_across_two_orders(client_for, buyer, market, live
     line = {"variant": market.a_lyg.pk, "livestream": stream.pk}
     with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
         assert client.post("/api/v1/cart/items/", {**line, "quantity": 2}, format="json").status_code == 201
+        item_id = cart_line(client)["id"]
+        assert client.patch(f"/api/v1/cart/items/{item_id}/", {"quantity": 3}, format="json").status_code == 400
         first = client.post("/api/v1/orders/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="first")
         assert first.status_code == 201 and first.data["items"][0]["live_price"] is True
         more = client.post("/api/v1/cart/items/", {**line, "quantity": 1}, format="json")
