@@ -89,6 +89,18 @@ async def load(port: int, path: str, *, connections: int, seconds: float) -> tup
     return len(latencies), latencies, errors
 
 
+def load_in_process(port: int, path: str, connections: int, seconds: float) -> tuple[int, list[float], int]:
+    """``load`` in a process of its own, so the viewers' event loop does not slow the measuring client."""
+    return asyncio.run(load(port, path, connections=connections, seconds=seconds))
+
+
+def measure(port: int, path: str, connections: int, seconds: float) -> tuple[int, list[float], int]:
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(load_in_process, (port, path, connections, seconds))
+
+
 class Viewers:
     """``count`` open SSE connections; records when each one receives an event with a given id."""
 
@@ -191,8 +203,8 @@ def part_streams(args: argparse.Namespace, stream_id: int) -> dict[str, str]:
     figures: dict[str, str] = {}
     try:
         products = "/api/v1/products/?page_size=20"
-        asyncio.run(load(port, products, connections=4, seconds=2))  # warm up every worker
-        count, latencies, errors = asyncio.run(load(port, products, connections=args.concurrency, seconds=args.seconds))
+        measure(port, products, 4, 2)  # warm up every worker
+        count, latencies, errors = measure(port, products, args.concurrency, args.seconds)
         figures["product list, no streams open"] = (
             f"{count / args.seconds:.0f} req/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
             f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, errors {errors}"
@@ -230,7 +242,9 @@ def part_streams(args: argparse.Namespace, stream_id: int) -> dict[str, str]:
 
             thread = threading.Thread(target=publisher)
             thread.start()
-            count, latencies, errors = await load(port, products, connections=args.concurrency, seconds=args.seconds)
+            count, latencies, errors = await asyncio.get_running_loop().run_in_executor(
+                None, measure, port, products, args.concurrency, args.seconds
+            )
             stop.set()
             thread.join()
             await asyncio.sleep(2)  # let the last events arrive

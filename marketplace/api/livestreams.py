@@ -176,7 +176,7 @@ def livestream_events_poll(request: HttpRequest, stream_id: int) -> HttpResponse
     chunks = [f"retry: {POLL_RETRY_MILLISECONDS}\n\n".encode()]
     if after is not None and not replay.complete:
         chunks.append(b'event: reset\ndata: {"reason": "events_missed"}\n\n')
-    chunks.extend(event.sse() for event in replay.events)
+    chunks.extend(event.sse for event in replay.events)
     response = HttpResponse(b"".join(chunks), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response

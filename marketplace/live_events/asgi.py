@@ -132,7 +132,7 @@ async def _serve(receive: Receive, send: Send, *, stream_id: int, after: int | N
                 if not replay.complete:
                     chunks.append(b'event: reset\ndata: {"reason": "events_missed"}\n\n')
                 for event in replay.events:
-                    chunks.append(event.sse())
+                    chunks.append(event.sse)
                     last_sent = max(last_sent, event.id)
             await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
             heartbeat = settings.LIVE_EVENTS_HEARTBEAT_SECONDS
@@ -154,7 +154,7 @@ async def _serve(receive: Receive, send: Send, *, stream_id: int, after: int | N
                 if event.id <= last_sent:
                     continue  # already sent from the replay log
                 last_sent = event.id
-                await send({"type": "http.response.body", "body": event.sse(), "more_body": True})
+                await send({"type": "http.response.body", "body": event.sse, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         disconnected.cancel()

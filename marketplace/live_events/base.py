@@ -4,6 +4,7 @@ import asyncio
 import json
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 # A subscriber that falls this far behind is disconnected; it reconnects with Last-Event-ID and
@@ -29,8 +30,9 @@ class LiveEvent:
         event_id, event_type, payload = text.split("\n", 2)
         return cls(id=int(event_id), type=event_type, data=json.loads(payload))
 
+    @cached_property
     def sse(self) -> bytes:
-        """The event as a server-sent event frame."""
+        """The event as a server-sent event frame (built once, however many viewers receive it)."""
         payload = json.dumps(self.data, separators=(",", ":"), default=str)
         return f"id: {self.id}\nevent: {self.type}\ndata: {payload}\n\n".encode()
 
