@@ -12,7 +12,7 @@ LOG_DIR := $(KARAVAN_VAR_DIR)/log
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint worker install lock migrate seed bench clean stripe-fake messages debian-packages
+.PHONY: run serve-asgi test lint worker install lock migrate seed bench clean stripe-fake messages debian-packages
 
 # Installs come from the lock files only: every package, transitive ones included, pinned with
 # hashes (--require-hashes), and --no-deps so pip never resolves anything the lock does not list.
@@ -86,6 +86,16 @@ run: install messages
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.procfile --procfile Procfile --port $(PORT)
 
+# The demo served under ASGI (uvicorn), as production serves it: live events (server-sent events at
+# /api/v1/livestreams/{id}/events/) stream only under ASGI. One process: without Redis
+# (LIVE_EVENTS_REDIS_URL) live events go through an in-process bus. `make run` will serve this way.
+ASGI_WORKERS ?= 1
+serve-asgi: seed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Karavan (ASGI) is running at http://127.0.0.1:$(PORT)/"
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/uvicorn config.asgi:application \
+		--host 127.0.0.1 --port $(PORT) --workers $(ASGI_WORKERS) --no-access-log --lifespan off
+
 test: install messages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
@@ -99,7 +109,7 @@ lint: install
 	@# connects to them, so these addresses (port 9: nothing listens there) need not exist.
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=lint-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
 		ALLOWED_HOSTS=karavan.example OFFLINE_PAYMENT_METHOD=bank_transfer DATABASE_URL=postgres://lint@127.0.0.1:9/lint \
-		CACHE_URL=redis://127.0.0.1:9/0 CELERY_BROKER_URL=redis://127.0.0.1:9/0 \
+		CACHE_URL=redis://127.0.0.1:9/0 CELERY_BROKER_URL=redis://127.0.0.1:9/0 LIVE_EVENTS_REDIS_URL=redis://127.0.0.1:9/0 \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: install

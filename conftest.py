@@ -74,6 +74,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if _services_required():
             pytest.fail(message)
         pytest.skip(message)
+    if item.get_closest_marker("redis"):
+        from django.conf import settings
+
+        if not settings.LIVE_EVENTS_REDIS_URL:
+            message = "needs Redis (set LIVE_EVENTS_REDIS_URL, or a redis:// CELERY_BROKER_URL or CACHE_URL)"
+            if _services_required():
+                pytest.fail(message)
+            pytest.skip(message)
     if item.get_closest_marker("worker"):
         from django.conf import settings
 
@@ -106,8 +114,10 @@ DESKTOP = {"width": 1366, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One chromium per test module: Playwright's sync API keeps an event loop running in this
+    thread while it is open, and other modules' tests call ``asyncio.run()`` (live events)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in

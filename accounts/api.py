@@ -1,4 +1,4 @@
-"""Account endpoints: register, token, me."""
+"""Account endpoints: register, token, me, my notifications."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,15 +8,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.selectors import user_roles
+from accounts.selectors import notification_get_for_user, notification_list_for_user, user_roles
 from accounts.serializers import (
     CredentialsSerializer,
     MeSerializer,
+    NotificationSerializer,
     RegisteredSerializer,
     RegisterSerializer,
     TokenSerializer,
 )
-from accounts.services import user_register, user_token_obtain
+from accounts.services import notification_mark_read, user_register, user_token_obtain
+from core.api.pagination import PageNumberPagination
 
 
 class RegisterView(APIView):
@@ -63,3 +65,25 @@ class MeView(APIView):
             "roles": user_roles(user=user),
         }
         return Response(MeSerializer(body).data)
+
+
+class NotificationListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=NotificationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        unread = request.query_params.get("unread") in ("true", "1")
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            notification_list_for_user(user=request.user, unread_only=unread), request, view=self
+        )
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+class NotificationReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = notification_get_for_user(user=request.user, notification_id=notification_id)
+        return Response(NotificationSerializer(notification_mark_read(notification=notification)).data)

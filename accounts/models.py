@@ -53,3 +53,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Notification(models.Model):
+    """Something a user should hear about (a followed seller going live, ...), read at /me/notifications/.
+
+    ``dedupe_key`` is unique per user, so a fan-out task that runs twice writes each row once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When its email was handed to the mailer.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"

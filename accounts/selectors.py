@@ -1,6 +1,11 @@
-"""Account reads: the roles a user holds."""
+"""Account reads: the roles a user holds, their notifications."""
 
-from accounts.models import User
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.models import Notification, User
+from core.exceptions import NotFound
 
 BUYER = "buyer"
 SELLER = "seller"
@@ -24,3 +29,21 @@ def user_roles(*, user: User) -> list[str]:
     if user.is_superuser:  # is_staff alone only lets warehouse staff into the admin
         roles.append(ADMIN)
     return roles
+
+
+def notification_list_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    queryset = Notification.objects.filter(user=user)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def notification_get_for_user(*, user: User, notification_id: Any) -> Notification:
+    """One own notification; anyone else's is a 404."""
+    found = (
+        Notification.objects.filter(user=user, pk=notification_id).first() if str(notification_id).isdigit() else None
+    )
+    if found is None:
+        raise NotFound("No such notification.", code="notification_not_found")
+    return found

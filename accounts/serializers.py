@@ -29,3 +29,17 @@ class MeSerializer(serializers.Serializer):
     preferred_language = serializers.CharField()
     preferred_currency = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    data = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+    is_read = serializers.SerializerMethodField()
+
+    def get_is_read(self, notification) -> bool:  # type: ignore[no-untyped-def]
+        return notification.read_at is not None

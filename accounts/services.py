@@ -1,11 +1,14 @@
-"""Account writes: registration and token issue."""
+"""Account writes: registration, token issue, notifications."""
+
+from datetime import datetime
 
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import Notification, User
 from core.exceptions import ValidationFailed
 
 
@@ -44,3 +47,16 @@ def user_token_obtain(*, email: str, password: str) -> str:
         )
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, at: datetime | None = None) -> Notification:
+    """Mark read (once: reading it again keeps the first time)."""
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=at or timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_create(*, rows: list[Notification]) -> None:
+    """Insert notifications; a row whose (user, dedupe_key) exists is skipped, so a re-run writes nothing twice."""
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)

@@ -1,14 +1,19 @@
-"""Admin for the catalog: categories, products (variants and images inline), variants, imports."""
+"""Admin for the catalog: categories, products (variants and images inline), variants, imports, livestreams."""
 
-from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib import admin, messages
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
+from marketplace.exceptions import LiveStreamStateConflict
 from marketplace.models import (
     VARIANT_FIELDS,
     CatalogImport,
     Category,
     ImportStatus,
+    LiveOffer,
+    LiveStream,
+    LiveStreamPin,
+    LiveStreamStatus,
     Product,
     ProductImage,
     ProductVariant,
@@ -97,3 +102,125 @@ class CatalogImportAdmin(admin.ModelAdmin):
                 status=ImportStatus.QUEUED, processed_rows=0
             )
             catalog_import_task.delay(catalog_import.pk)
+
+
+class LiveOfferInline(admin.TabularInline):
+    model = LiveOffer
+    extra = 0
+    fields = ["variant", "live_price", "quantity_cap", "per_buyer_limit", "sold", "remaining"]
+    readonly_fields = ["variant", "live_price", "quantity_cap", "per_buyer_limit", "sold", "remaining"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # offers go through the seller API (the 30-day low rule lives there)
+
+    @admin.display(description="remaining")
+    def remaining(self, offer: LiveOffer) -> int:
+        return offer.remaining
+
+
+class LiveStreamPinInline(admin.TabularInline):
+    model = LiveStreamPin
+    extra = 0
+    fields = ["variant", "pinned_at", "pinned_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class LiveStreamStatusFilter(admin.SimpleListFilter):
+    """Live and scheduled streams first: what platform staff watch over."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("current", "Live or scheduled"), *LiveStreamStatus.choices, ("all", "All")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value() or "current"
+        if value == "current":
+            return queryset.filter(status__in=[LiveStreamStatus.LIVE, LiveStreamStatus.SCHEDULED])
+        if value in LiveStreamStatus.values:
+            return queryset.filter(status=value)
+        return queryset
+
+    def choices(self, changelist):  # type: ignore[no-untyped-def]
+        value = self.value() or "current"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+@admin.register(LiveStream)
+class LiveStreamAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "seller", "status", "scheduled_start", "started_at", "ended_at", "offers_sold"]
+    list_filter = [LiveStreamStatusFilter, "language", "seller__country"]
+    search_fields = ["title", "host", "seller__display_name"]
+    list_select_related = ["seller"]
+    ordering = ["status", "scheduled_start"]
+    readonly_fields = [
+        "seller",
+        "status",
+        "started_at",
+        "ended_at",
+        "ended_by",
+        "pinned_variant",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        "seller",
+        "title",
+        "description",
+        "host",
+        "language",
+        "stream_url",
+        "replay_url",
+        "status",
+        "scheduled_start",
+        "scheduled_end",
+        "started_at",
+        "ended_at",
+        "ended_by",
+        "pinned_variant",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [LiveOfferInline, LiveStreamPinInline]
+    actions = ["stop"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # sellers schedule streams through the API
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(sold_units=Sum("offers__sold"), cap_units=Sum("offers__quantity_cap"))
+        )
+
+    @admin.display(description="offers sold / cap")
+    def offers_sold(self, stream: LiveStream) -> str:
+        sold, cap = getattr(stream, "sold_units", None), getattr(stream, "cap_units", None)
+        return f"{sold or 0} / {cap or 0}" if cap else "—"
+
+    @admin.action(description="Stop the selected live streams now (offers close after the grace period)")
+    def stop(self, request: HttpRequest, queryset: QuerySet[LiveStream]) -> None:
+        from marketplace.services.livestreams import livestream_end
+
+        stopped = 0
+        for stream in queryset.filter(status=LiveStreamStatus.LIVE):
+            try:
+                livestream_end(stream=stream, ended_by=f"platform staff ({request.user.email})")
+                stopped += 1
+            except LiveStreamStateConflict:
+                continue  # ended meanwhile by its seller
+        self.message_user(request, f"Stopped {stopped} stream(s).", messages.SUCCESS if stopped else messages.WARNING)

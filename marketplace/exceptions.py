@@ -51,3 +51,30 @@ class ImportFileTooLarge(DomainError):
 class ImportFileInvalid(ValidationFailed):
     code = "import_file_invalid"
     default_detail = "The CSV file cannot be imported."
+
+
+class LiveStreamStateConflict(Conflict):
+    """The stream is not in a state that allows this step; ``extra`` carries ``current_status``."""
+
+    code = "livestream_state_conflict"
+    default_detail = "The live stream is not in a state that allows this."
+
+
+class LivePriceNotADiscount(ValidationFailed):
+    code = "live_price_not_a_discount"
+    default_detail = "A live price must be below the lowest price of the last 30 days."
+
+
+class LiveOfferInUse(Conflict):
+    code = "live_offer_in_use"
+    default_detail = "Units of this offer are already sold; lower its cap instead of removing it."
+
+
+class LiveOfferSoldOut(Conflict):
+    code = "live_offer_sold_out"
+    default_detail = "The live offer is sold out."
+
+
+class LiveOfferLimitReached(Conflict):
+    code = "live_offer_limit_reached"
+    default_detail = "You already bought as many as one buyer may at the live price."

@@ -1,9 +1,12 @@
-"""Catalog background jobs: image thumbnails and CSV imports (id in, re-read, idempotent)."""
+"""Catalog background jobs: image thumbnails, CSV imports, livestream follower fan-out (id in, re-read, idempotent)."""
 
 from celery import shared_task
+from django.conf import settings
 
+from marketplace.models import LiveStream
 from marketplace.services.images import product_image_thumbnails_make
 from marketplace.services.imports import catalog_import_run
+from marketplace.services.livestream_notifications import follower_batches, livestream_followers_notify_batch
 
 
 @shared_task(name="marketplace.product_image_thumbnails")
@@ -16,3 +19,20 @@ def product_image_thumbnails_task(image_id: int) -> str | None:
 def catalog_import_task(import_id: int) -> str | None:
     catalog_import = catalog_import_run(import_id=import_id)
     return catalog_import.status if catalog_import else None
+
+
+@shared_task(name="marketplace.livestream_followers_notify")
+def livestream_followers_notify_task(stream_id: int, kind: str) -> int:
+    """Cut the seller's followers into batches and enqueue one task per batch; returns the batch count."""
+    seller_id = LiveStream.objects.filter(pk=stream_id).values_list("seller_id", flat=True).first()
+    if seller_id is None:
+        return 0
+    batches = follower_batches(seller_id=seller_id, batch_size=settings.LIVESTREAM_NOTIFY_BATCH_SIZE)
+    for after, upto in batches:
+        livestream_followers_notify_batch_task.delay(stream_id, kind, after, upto)
+    return len(batches)
+
+
+@shared_task(name="marketplace.livestream_followers_notify_batch")
+def livestream_followers_notify_batch_task(stream_id: int, kind: str, after: int, upto: int | None) -> int:
+    return livestream_followers_notify_batch(stream_id=stream_id, kind=kind, after=after, upto=upto)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from marketplace.api import public, seller
+from marketplace.api import livestreams, public, seller
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("seller/products/", seller.SellerProductListView.as_view(), name="seller-products"),
@@ -23,4 +23,41 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("products/", public.ProductListView.as_view(), name="products"),
     path("products/<int:product_id>/", public.ProductDetailView.as_view(), name="product"),
     path("categories/", public.CategoryTreeView.as_view(), name="categories"),
+    # Livestreams (issue 13): the seller's streams and offers, the public list, detail and events.
+    path("seller/livestreams/", livestreams.SellerLiveStreamListView.as_view(), name="seller-livestreams"),
+    path(
+        "seller/livestreams/<int:stream_id>/",
+        livestreams.SellerLiveStreamDetailView.as_view(),
+        name="seller-livestream",
+    ),
+    path(
+        "seller/livestreams/<int:stream_id>/start/",
+        livestreams.SellerLiveStreamStartView.as_view(),
+        name="seller-livestream-start",
+    ),
+    path(
+        "seller/livestreams/<int:stream_id>/end/",
+        livestreams.SellerLiveStreamEndView.as_view(),
+        name="seller-livestream-end",
+    ),
+    path(
+        "seller/livestreams/<int:stream_id>/pin/",
+        livestreams.SellerLiveStreamPinView.as_view(),
+        name="seller-livestream-pin",
+    ),
+    path(
+        "seller/livestreams/<int:stream_id>/offers/",
+        livestreams.SellerLiveOfferListView.as_view(),
+        name="seller-livestream-offers",
+    ),
+    path(
+        "seller/livestreams/<int:stream_id>/offers/<int:offer_id>/",
+        livestreams.SellerLiveOfferDetailView.as_view(),
+        name="seller-livestream-offer",
+    ),
+    path("livestreams/", livestreams.PublicLiveStreamListView.as_view(), name="livestreams"),
+    path("livestreams/<int:stream_id>/", livestreams.PublicLiveStreamDetailView.as_view(), name="livestream"),
+    path(
+        "livestreams/<int:stream_id>/events/", livestreams.LiveStreamEventsPollView.as_view(), name="livestream-events"
+    ),
 ]

@@ -106,26 +106,30 @@ def seller_order_list_for_seller(*, seller: Any) -> QuerySet[SellerOrder]:
 
 
 def cart_priced(*, cart: Any, currency: str, user: Any = None) -> tuple[list[CartItem], dict[int, dict[str, Any]], Any]:
-    """The cart's lines priced in ``currency`` (live price where an offer applies) and their subtotal."""
+    """The cart's lines priced in ``currency`` (live price where an offer applies) and their subtotal.
+
+    A line from a stream also says how its offer stands (``live``: live, not started, ended, sold
+    out, over the per-buyer limit) so the buyer is told why a list price applies.
+    """
     from core.money import money_sum
-    from orders.services.cart import live_price_for
+    from orders.services.live import live_line_pricing
     from orders.services.pricing import Converter
 
     converter = Converter(currency)
     items = list(cart_items_for(cart=cart))
     priced: dict[int, dict[str, Any]] = {}
     for item in items:
-        live = (
-            live_price_for(variant=item.variant, livestream_id=item.livestream, user=user) if item.livestream else None
-        )
-        unit = live or item.variant.price
+        live = live_line_pricing(variant=item.variant, livestream_id=item.livestream, user=user, quantity=item.quantity)
+        unit = (live.price if live else None) or item.variant.price
+        offer = live.rendering() if live else None
         if unit is None:
-            priced[item.pk] = {"unit_price": None, "line_total": None, "is_live": False}
+            priced[item.pk] = {"unit_price": None, "line_total": None, "is_live": False, "live_offer": offer}
             continue
         priced[item.pk] = {
             "unit_price": converter.rounded(unit),
             "line_total": converter.line_total(unit, item.quantity),
-            "is_live": live is not None,
+            "is_live": bool(live and live.applies),
+            "live_offer": offer,
         }
     subtotal = money_sum([row["line_total"] for row in priced.values() if row["line_total"] is not None], currency)
     return items, priced, subtotal

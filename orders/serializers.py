@@ -68,6 +68,7 @@ def cart_rendering(*, items: list[Any], priced: dict[int, Any], currency: str, s
                 "line_total": money(price["line_total"]),
                 "livestream": item.livestream,
                 "live_price": price["is_live"],
+                "live_offer": price.get("live_offer"),
             }
         )
     return {"items": rows, "subtotal": money(subtotal), "currency": currency}
@@ -111,6 +112,8 @@ def quote_rendering(quote: Quote) -> dict[str, Any]:
             "price_in_seller_currency": money(line.unit_price_seller),
             "exchange_rate": str(line.rate),
             "livestream": line.livestream,
+            "live_price": line.live_offer is not None,
+            "live_offer": {"status": line.live_status, "message": line.live_message} if line.live_status else None,
         }
         for line in quote.lines
     ]
@@ -162,6 +165,7 @@ def order_rendering(order: Order, *, tracking: list[dict[str, Any]] | None = Non
                 "price_in_seller_currency": money(line.unit_price_seller),
                 "exchange_rate": str(line.exchange_rate),
                 "livestream": line.livestream,
+                "live_price": line.live_offer_id is not None,
             }
             for line in lines
         ],

@@ -1,4 +1,4 @@
-"""Seller endpoints: onboarding, the caller's seller profile, payouts, members and invitations.
+"""Seller endpoints: onboarding, the caller's seller profile, payouts, members and invitations, following.
 
 Everything under ``sellers/me/`` acts on the caller's own seller (a user belongs to one), so no
 seller id is ever taken from the URL and another seller's data cannot be addressed.
@@ -12,9 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import PageNumberPagination
 from sellers import services
 from sellers.permissions import IsSellerMember, IsSellerOwner
-from sellers.selectors import seller_invitation_list, seller_member_list, seller_membership_for_user
+from sellers.selectors import (
+    seller_following_for_user,
+    seller_get_public,
+    seller_invitation_list,
+    seller_member_list,
+    seller_membership_for_user,
+)
 from sellers.serializers import (
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
@@ -143,3 +150,37 @@ class InvitationAcceptView(APIView):
         membership = services.seller_invitation_accept(token=payload.validated_data["token"], user=request.user)
         body = SellerSerializer(membership.seller, context={"membership": membership}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def following_rendering(follower) -> dict:  # type: ignore[no-untyped-def]
+    seller = follower.seller
+    return {
+        "seller": {"id": seller.pk, "display_name": seller.display_name, "country": seller.country},
+        "followed_at": follower.created_at,
+    }
+
+
+class SellerFollowView(APIView):
+    """A buyer follows (POST) or unfollows (DELETE) a seller, to hear when its streams are scheduled or start."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, seller_id: int) -> Response:
+        follower = services.seller_follow(seller=seller_get_public(seller_id=seller_id), user=request.user)
+        return Response(following_rendering(follower), status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, seller_id: int) -> Response:
+        services.seller_unfollow(seller=seller_get_public(seller_id=seller_id), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowingListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(seller_following_for_user(user=request.user), request, view=self)
+        return paginator.get_paginated_response([following_rendering(row) for row in page or []])

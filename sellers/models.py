@@ -117,3 +117,19 @@ class SellerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.seller} ({self.status})"
+
+
+class SellerFollower(models.Model):
+    """A buyer who follows a seller, and hears when its live streams are scheduled or start."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["seller", "user"], name="seller_follower_unique")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="seller_follower_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.seller_id}"

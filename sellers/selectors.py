@@ -1,10 +1,11 @@
-"""Seller reads on behalf of a user: which seller (if any) the caller acts for."""
+"""Seller reads on behalf of a user: which seller (if any) the caller acts for, whom they follow."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 
-from sellers.models import Seller, SellerInvitation, SellerMember
+from core.exceptions import NotFound
+from sellers.models import Seller, SellerFollower, SellerInvitation, SellerMember
 
 
 def seller_membership_for_user(*, user: Any) -> SellerMember | None:
@@ -26,3 +27,15 @@ def seller_member_list(*, seller: Seller) -> QuerySet[SellerMember]:
 
 def seller_invitation_list(*, seller: Seller) -> QuerySet[SellerInvitation]:
     return SellerInvitation.objects.filter(seller=seller).order_by("-created_at", "-id")
+
+
+def seller_get_public(*, seller_id: Any) -> Seller:
+    seller = Seller.objects.filter(pk=seller_id).first() if str(seller_id).isdigit() else None
+    if seller is None:
+        raise NotFound("No such seller.", code="seller_not_found")
+    return seller
+
+
+def seller_following_for_user(*, user: Any) -> QuerySet[SellerFollower]:
+    """The sellers a user follows, most recently followed first."""
+    return SellerFollower.objects.filter(user=user).select_related("seller").order_by("-created_at", "-pk")

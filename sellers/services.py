@@ -1,4 +1,4 @@
-"""Seller writes: onboarding (SCO rule), profile, members and invitations, payouts, commission."""
+"""Seller writes: onboarding (SCO rule), profile, members and invitations, payouts, commission, followers."""
 
 import logging
 import secrets
@@ -28,6 +28,7 @@ from sellers.models import (
     MemberRole,
     PayoutStatus,
     Seller,
+    SellerFollower,
     SellerInvitation,
     SellerMember,
 )
@@ -251,3 +252,13 @@ def seller_payout_status_sync(*, stripe_account_id: str) -> Seller | None:
         seller=seller, status=payouts.payout_status_from_account(account), stripe_account_id=stripe_account_id
     )
     return seller
+
+
+def seller_follow(*, seller: Seller, user: Any) -> SellerFollower:
+    """Follow a seller; following again is harmless (the unique constraint keeps one row)."""
+    follower, _created = SellerFollower.objects.get_or_create(seller=seller, user=user)
+    return follower
+
+
+def seller_unfollow(*, seller: Seller, user: Any) -> None:
+    SellerFollower.objects.filter(seller=seller, user=user).delete()

@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sellers/me/invitations/", api.InvitationListView.as_view(), name="seller-invitations"),
     path("sellers/me/invitations/<int:invitation_id>/", api.InvitationDetailView.as_view(), name="seller-invitation"),
     path("sellers/invitations/accept/", api.InvitationAcceptView.as_view(), name="seller-invitation-accept"),
+    path("sellers/<int:seller_id>/follow/", api.SellerFollowView.as_view(), name="seller-follow"),
+    path("me/following/", api.FollowingListView.as_view(), name="me-following"),
 ]

@@ -306,6 +306,33 @@ ORDER_LIVESTREAM_RESERVATION_MINUTES = env.int("ORDER_LIVESTREAM_RESERVATION_MIN
 CART_MAX_QUANTITY_PER_LINE = env.int("CART_MAX_QUANTITY_PER_LINE", default=100)
 CART_MAX_QUANTITY_PER_PRODUCT = env.int("CART_MAX_QUANTITY_PER_PRODUCT", default=200)
 
+# --- Livestreams: live offers stay valid this long after a stream ends; followers are notified
+# in batches of this many per task; live events (server-sent events) go through Redis pub/sub when
+# LIVE_EVENTS_REDIS_URL is set (default: the Redis broker or cache, if any), else through an
+# in-process bus that only works with one server process (the embedded default).
+LIVE_OFFER_GRACE_MINUTES = env.int("LIVE_OFFER_GRACE_MINUTES", default=15)
+LIVE_OFFER_PRICE_LOOKBACK_DAYS = env.int("LIVE_OFFER_PRICE_LOOKBACK_DAYS", default=30)
+LIVESTREAM_NOTIFY_BATCH_SIZE = env.int("LIVESTREAM_NOTIFY_BATCH_SIZE", default=1000)
+
+
+def _redis_url_for_live_events() -> str:
+    for candidate in (CELERY_BROKER_URL, env("CACHE_URL", default="")):
+        if candidate.startswith(("redis://", "rediss://")):
+            return candidate
+    return ""
+
+
+LIVE_EVENTS_REDIS_URL = env("LIVE_EVENTS_REDIS_URL", default=_redis_url_for_live_events())
+# Pub/sub channels are shared by every Redis database of a server: the prefix keeps deployments
+# (and test runs) apart.
+LIVE_EVENTS_CHANNEL_PREFIX = env("LIVE_EVENTS_CHANNEL_PREFIX", default="karavan")
+# How many recent events of a stream are kept for clients that reconnect with Last-Event-ID.
+LIVE_EVENTS_REPLAY = env.int("LIVE_EVENTS_REPLAY", default=500)
+# Open event streams one server process serves at most; more get a 503 with Retry-After.
+LIVE_EVENTS_MAX_STREAMS_PER_PROCESS = env.int("LIVE_EVENTS_MAX_STREAMS_PER_PROCESS", default=2000)
+# A comment line every this many seconds keeps proxies from closing a quiet stream.
+LIVE_EVENTS_HEARTBEAT_SECONDS = env.float("LIVE_EVENTS_HEARTBEAT_SECONDS", default=15.0)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Karavan <orders@karavan.local>")
 

@@ -60,6 +60,13 @@ def _shared_services_problems() -> list[str]:
             "CELERY_BROKER_URL must name a broker shared by the workers (redis://host:6379/0 or "
             f"amqp://user:password@host:5672//), not {CELERY_BROKER_URL or 'nothing (tasks would run eagerly)'}."
         )
+    # Live events through the in-process bus reach only viewers of the same process: with several
+    # web processes, viewers would silently miss events. Refuse unless a single process is declared.
+    if not LIVE_EVENTS_REDIS_URL and not env.bool("LIVE_EVENTS_IN_PROCESS", default=False):
+        problems.append(
+            "LIVE_EVENTS_REDIS_URL must be set in production (or a redis:// CELERY_BROKER_URL or CACHE_URL), "
+            "unless LIVE_EVENTS_IN_PROCESS=True for a single web process."
+        )
     return problems
 
 

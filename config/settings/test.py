@@ -1,9 +1,10 @@
 """Settings for pytest: fast hashing, throwaway media, tasks eager unless a test starts a worker."""
 
 import tempfile
+import uuid
 
 from .base import *  # noqa: F403
-from .base import CACHES, REST_FRAMEWORK
+from .base import CACHES, REST_FRAMEWORK, env
 
 DEBUG = False
 # WhiteNoise warns when STATIC_ROOT is missing; tests never serve collected static files.
@@ -29,3 +30,7 @@ STORAGES = {
 
 # Tests of the offline flow pay as the demo buyer does; production-like tests switch this off.
 OFFLINE_PAYMENTS_SELF_SERVICE = True
+
+# Redis pub/sub channels are shared by every database of a Redis server: each test process gets
+# its own prefix so parallel runs (and other checkouts on this machine) never hear each other.
+LIVE_EVENTS_CHANNEL_PREFIX = env("LIVE_EVENTS_CHANNEL_PREFIX", default=f"karavan-test-{uuid.uuid4().hex[:12]}")

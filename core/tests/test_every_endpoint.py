@@ -125,6 +125,10 @@ class World:
     order: Any
     inbound: Any
     outbound: Any
+    seller: Any
+    stream: Any
+    notification: Any
+    offer: Any
 
 
 #: Path parameter name → its value for a route (the route tells apart e.g. inbound and outbound
@@ -138,6 +142,10 @@ PATH_PARAMETERS: dict[str, Callable[[World, str], Any]] = {
     "item_id": lambda world, route: world.cart_item.pk,
     "order_id": lambda world, route: world.order.pk,
     "shipment_id": lambda world, route: (world.inbound if "inbound-shipments" in route else world.outbound).pk,
+    "seller_id": lambda world, route: world.seller.pk,
+    "stream_id": lambda world, route: world.stream.pk,
+    "notification_id": lambda world, route: world.notification.pk,
+    "offer_id": lambda world, route: world.offer.pk,
 }
 
 
@@ -271,7 +279,29 @@ def world_build(make_user: Callable[..., Any]) -> World:
     order = order_place(
         user=users["buyer"], cart=cart, shipping_address=ALMATY_ADDRESS, currency="KZT", preference="cheapest"
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Notification
+    from marketplace.services.livestreams import live_offer_set, livestream_create
+
     csv_file = SimpleUploadedFile("c.csv", b"sku,price\nWALK-1,10.00\n")
+    start = timezone.now() + timedelta(days=1)
+    stream = livestream_create(
+        seller=seller,
+        user=users["seller"],
+        title="Walk stream",
+        host="Host",
+        language="en",
+        stream_url="https://example.com/live.m3u8",
+        scheduled_start=start,
+        scheduled_end=start + timedelta(hours=1),
+    )
+    offer = live_offer_set(
+        stream=stream, sku=market.a_urc.sku, live_price=market.a_urc.price / 2, quantity_cap=5
+    )
+    notification = Notification.objects.create(user=users["buyer"], kind="walk", title="Walk", dedupe_key="walk")
     outbound = shipment_for(stock=Stock.objects.get(variant=market.a_urc, warehouse=market.urumqi))
     return World(
         users=users,
@@ -284,6 +314,10 @@ def world_build(make_user: Callable[..., Any]) -> World:
         order=order,
         inbound=inbound_shipment_create(seller=seller, warehouse_code="URC", lines=[(market.a_urc.sku, 5)]),
         outbound=outbound_shipment_release(shipment=outbound),
+        seller=seller,
+        stream=stream,
+        notification=notification,
+        offer=offer,
     )
 
 

@@ -23,6 +23,8 @@ CONTROLLED = {
     "CACHE_URL",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
+    "LIVE_EVENTS_REDIS_URL",
+    "LIVE_EVENTS_IN_PROCESS",
     *PAYMENT_VARIABLES,
 }
 SECRETS = {"DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "q8Z!" * 12, "ALLOWED_HOSTS": "karavan.example"}
@@ -103,6 +105,7 @@ def test_production_boots_with_its_services_and_passes_the_deploy_checks(broker:
         OFFLINE_PAYMENT_METHOD="bank_transfer",
         **SECRETS,
         **{**SERVICES, "CELERY_BROKER_URL": broker},
+        LIVE_EVENTS_REDIS_URL="redis://127.0.0.1:9/0",
     )
     assert result.returncode == 0, result.stderr
 
@@ -141,3 +144,19 @@ def test_an_unknown_provider_stops_the_boot_and_a_stripe_key_alone_chooses_nothi
     )
     assert stray.returncode == 0, stray.stderr
     assert stray.stdout.strip().splitlines()[-1] == "offline"
+
+
+def test_production_refuses_in_process_live_events_unless_declared() -> None:
+    # No Redis anywhere (database cache, RabbitMQ broker): live events would stay in one process.
+    without_redis = {
+        **SECRETS,
+        **SERVICES,
+        "OFFLINE_PAYMENT_METHOD": "bank_transfer",
+        "CACHE_URL": "dbcache://karavan_cache",
+        "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:9//",
+    }
+    refused = _manage("check", **without_redis)
+    assert refused.returncode != 0
+    assert "LIVE_EVENTS_REDIS_URL must be set in production" in refused.stderr
+    assert _manage("check", **without_redis, LIVE_EVENTS_REDIS_URL="redis://127.0.0.1:9/0").returncode == 0
+    assert _manage("check", **without_redis, LIVE_EVENTS_IN_PROCESS="True").returncode == 0

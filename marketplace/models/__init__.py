@@ -1,4 +1,4 @@
-"""The catalog's tables: categories, products, variants, images and CSV imports."""
+"""The catalog's tables: categories, products, variants, images, CSV imports, price history, livestreams."""
 
 from marketplace.models.catalog import (
     LANGUAGES,
@@ -12,7 +12,9 @@ from marketplace.models.catalog import (
     ProductVariant,
 )
 from marketplace.models.imports import CatalogImport, ImportStatus
+from marketplace.models.livestreams import LiveOffer, LiveStream, LiveStreamPin, LiveStreamStatus
 from marketplace.models.media import ImageStatus, ProductImage
+from marketplace.models.prices import VariantPriceChange
 
 __all__ = [
     "LANGUAGES",
@@ -24,8 +26,13 @@ __all__ = [
     "Category",
     "ImageStatus",
     "ImportStatus",
+    "LiveOffer",
+    "LiveStream",
+    "LiveStreamPin",
+    "LiveStreamStatus",
     "Product",
     "ProductImage",
     "ProductStatus",
     "ProductVariant",
+    "VariantPriceChange",
 ]

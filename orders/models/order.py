@@ -104,6 +104,12 @@ class OrderLine(models.Model):
     exchange_rate = models.DecimalField(max_digits=24, decimal_places=10)
     exchange_rate_ids = models.JSONField(default=list, blank=True)
     livestream = models.PositiveBigIntegerField(null=True, blank=True)
+    # The live offer whose cap this line's units were claimed from (the line was bought at the live
+    # price); released (units back to the cap) when the order is cancelled or expires.
+    live_offer = models.ForeignKey(
+        "marketplace.LiveOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    live_released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

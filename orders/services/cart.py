@@ -10,24 +10,14 @@ from core.money import Money
 from marketplace.models import ProductStatus, ProductVariant
 from orders.exceptions import CartLineInvalid
 from orders.models import Cart, CartItem
+from orders.services.live import live_cart_line_check, live_line_pricing
+from orders.services.live import live_offers_release as live_offers_release
 
 
 def live_price_for(*, variant: ProductVariant, livestream_id: int | None, user: Any = None) -> Money | None:
-    """The live-only price of ``variant`` in stream ``livestream_id`` while its offer lasts, else None.
-
-    The hook the livestream issue fills in (offers with a cap and a per-buyer limit); until then
-    no offer exists and lines from a stream keep the catalog price.
-    """
-    return None
-
-
-def live_offers_release(*, order: Any) -> None:
-    """Give a cancelled or expired order's units back to the live offers they were bought from.
-
-    The second livestream hook: offers count what they sold, so an order that will never be paid
-    must return its units to the offer's cap. No offers exist yet, so there is nothing to return.
-    """
-    return None
+    """The live price of ``variant`` in stream ``livestream_id`` for one unit right now, else None."""
+    pricing = live_line_pricing(variant=variant, livestream_id=livestream_id, user=user, quantity=1)
+    return pricing.price if pricing is not None else None
 
 
 def cart_get_or_create(*, user: Any) -> Cart:
@@ -92,6 +82,8 @@ def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: 
         raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
     new_quantity = quantity + (item.quantity if item else 0)
     _check_limits(cart=cart, variant=variant, new_quantity=new_quantity, exclude_item_id=item.pk if item else None)
+    if livestream_id is not None:
+        live_cart_line_check(variant=variant, livestream_id=livestream_id, user=cart.user, quantity=new_quantity)
     if item is None:
         item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity, livestream=livestream_id)
     else:
@@ -110,6 +102,8 @@ def cart_item_update(*, item: CartItem, quantity: Any) -> CartItem:
     cart = _lock(item.cart)
     item = CartItem.objects.select_related("variant").get(pk=item.pk, cart=cart)
     _check_limits(cart=cart, variant=item.variant, new_quantity=quantity, exclude_item_id=item.pk)
+    if item.livestream:
+        live_cart_line_check(variant=item.variant, livestream_id=item.livestream, user=cart.user, quantity=quantity)
     item.quantity = quantity
     item.save(update_fields=["quantity", "updated_at"])
     return item

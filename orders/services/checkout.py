@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from core.money import Money, currency_exists, money_round, money_sum
-from marketplace.models import ProductStatus, ProductVariant
+from marketplace.models import LiveOffer, ProductStatus, ProductVariant
 from orders import customs
 from orders.addresses import address_normalize
 from orders.exceptions import CartEmpty, CartLineInvalid
 from orders.models import Cart, CartItem, Order, OrderShipment, OrderStatus, Preference
-from orders.services.cart import live_price_for
+from orders.services.live import live_line_pricing
 from orders.services.pricing import Converter
 from sellers.models import Seller
 from warehouses.models import Warehouse
@@ -51,6 +51,9 @@ class CheckoutLine:
     unit_price_seller: Money
     livestream: int | None = None
     cart_item_id: int | None = None
+    live_offer: LiveOffer | None = None  # set when the line is bought at the live price (claims units)
+    live_status: str = ""  # how a line from a stream was priced (orders.services.live), "" otherwise
+    live_message: str = ""
     unit_price: Money | None = None  # in the order currency, rounded for display
     line_total: Money | None = None  # in the order currency, rounded once
     rate: Decimal = Decimal(1)
@@ -133,8 +136,9 @@ def checkout_params_validate(*, currency: Any, preference: Any, address: Any, on
     return str(currency), str(preference), clean_address
 
 
-def checkout_lines_for_cart(*, cart: Cart, user: Any = None) -> list[CheckoutLine]:
-    """The cart's lines with today's prices; anything no longer for sale is a 400 naming the line."""
+def checkout_lines_for_cart(*, cart: Cart, user: Any = None, at: datetime | None = None) -> list[CheckoutLine]:
+    """The cart's lines with today's prices (live ones where an offer applies); anything no longer for sale is a 400."""
+    at = at or timezone.now()
     items = list(
         CartItem.objects.filter(cart=cart)
         .select_related("variant", "variant__product", "variant__seller")
@@ -149,14 +153,19 @@ def checkout_lines_for_cart(*, cart: Cart, user: Any = None) -> list[CheckoutLin
         if not variant.is_active or variant.product.status != ProductStatus.ACTIVE or variant.price is None:
             errors[f"items.{item.pk}"] = [f"{variant.sku} is no longer for sale; remove it from the cart."]
             continue
-        live = live_price_for(variant=variant, livestream_id=item.livestream, user=user) if item.livestream else None
+        live = live_line_pricing(
+            variant=variant, livestream_id=item.livestream, user=user, quantity=item.quantity, at=at
+        )
         lines.append(
             CheckoutLine(
                 variant=variant,
                 quantity=item.quantity,
-                unit_price_seller=live or variant.price,
+                unit_price_seller=(live.price if live else None) or variant.price,
                 livestream=item.livestream,
                 cart_item_id=item.pk,
+                live_offer=live.offer if live and live.applies else None,
+                live_status=live.status if live else "",
+                live_message=live.message if live else "",
             )
         )
     if errors:
@@ -374,7 +383,8 @@ def quote_build(
         total=subtotal + shipping_total + duties_total,
         duties_notes=notes,
         exchange_rates=converter.rates_json(),
-        is_livestream=any(line.livestream for line in lines),
+        # Only lines that claim live units shorten the hold; a stream id alone (or a lapsed offer) does not.
+        is_livestream=any(line.live_offer is not None for line in lines),
         quoted_at=at,
         allowances=allowances,
     )
@@ -396,7 +406,7 @@ def checkout_quote(
     currency, preference, address = checkout_params_validate(
         currency=currency, preference=preference, address=shipping_address, on=at.date()
     )
-    lines = checkout_lines_for_cart(cart=cart, user=user)
+    lines = checkout_lines_for_cart(cart=cart, user=user, at=at)
     allocations = stock_reserve(
         lines=reservation_lines(lines),
         destination_country=address["country"],

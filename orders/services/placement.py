@@ -36,6 +36,7 @@ from orders.services.checkout import (
     reservation_lines,
 )
 from orders.services.events import order_event_record
+from orders.services.live import live_lines_check, live_offers_claim
 from orders.services.payments import payment_open
 from orders.services.pricing import Converter
 from warehouses.services import outbound_shipment_create, stock_reserve
@@ -172,7 +173,8 @@ def order_place(
     currency, preference, address = checkout_params_validate(
         currency=currency, preference=preference, address=shipping_address, on=at.date()
     )
-    lines = checkout_lines_for_cart(cart=cart, user=user)
+    lines = checkout_lines_for_cart(cart=cart, user=user, at=at)
+    live_lines_check(lines=lines)
     signature = _cart_signature(cart)
     converter = Converter(currency, at=at)
     # Dry run outside the locks: which warehouses, which routes, what they cost.
@@ -216,6 +218,9 @@ def order_place(
             reference=order.number,
             actor=user,
         )
+        # Live units are claimed after the stock rows are locked (the order cancellation and expiry
+        # release them in), so the cap and the stock are taken together or not at all.
+        live_offers_claim(order=order, lines=lines, buyer=user)
         quote = draft
         if sorted(allocations, key=repr) != sorted(planned, key=repr):
             # Stock moved between the dry run and the lock: price the parcels that changed.

@@ -106,13 +106,33 @@ def test_quantity_limits(client_for, buyer, market, settings) -> None:  # type: 
 
 
 def test_livestream_line_keeps_its_stream(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.models import LiveStreamStatus
+    from marketplace.tests.live_factories import stream_for
+
+    stream = stream_for(seller=market.seller_a, status=LiveStreamStatus.SCHEDULED)
     response = client_for(buyer).post(
-        "/api/v1/cart/items/", {"variant": market.a_lyg.pk, "quantity": 1, "livestream": 42}, format="json"
+        "/api/v1/cart/items/", {"variant": market.a_lyg.pk, "quantity": 1, "livestream": stream.pk}, format="json"
     )
     assert response.status_code == 201
     (item,) = response.data["items"]
-    assert item["livestream"] == 42
-    assert item["live_price"] is False  # no live offers exist yet: the catalog price applies
+    assert item["livestream"] == stream.pk
+    assert item["live_price"] is False  # the stream has no offer on it: the catalog price applies
+    assert item["live_offer"]["status"] == "no_offer"
+
+
+def test_unknown_livestream_is_refused(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    """Any integer used to be accepted (and shortened the order's hold); now the stream must exist."""
+    from marketplace.tests.live_factories import stream_for
+
+    other_sellers = stream_for(seller=market.seller_b)
+    client = client_for(buyer)
+    for livestream in (42, other_sellers.pk):
+        response = client.post(
+            "/api/v1/cart/items/", {"variant": market.a_lyg.pk, "quantity": 1, "livestream": livestream}, format="json"
+        )
+        assert response.status_code == 400
+        assert "livestream" in response.data["errors"]
+    assert client.get("/api/v1/cart/").data["items"] == []
 
 
 def test_other_buyers_cart_item_is_404(client_for, make_user, buyer, market) -> None:  # type: ignore[no-untyped-def]

@@ -200,15 +200,35 @@ def test_offline_pay_refused_when_another_provider_is_configured(client_for, buy
 
 
 def test_livestream_orders_hold_stock_for_less_time(client_for, make_user, market) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.tests.live_factories import offer_for, stream_for
+
+    stream = stream_for(seller=market.seller_a)
+    offer_for(stream=stream, variant=market.a_lyg, price="99.00")
     buyer = make_user(email="viewer@example.com")  # no language set: emails in English
     cart = cart_get_or_create(user=buyer)
-    cart_item_add(cart=cart, variant_id=market.a_lyg.pk, quantity=1, livestream_id=7)
+    cart_item_add(cart=cart, variant_id=market.a_lyg.pk, quantity=1, livestream_id=stream.pk)
     response = place(client_for(buyer))
     assert response.status_code == 201, response.data
     order = Order.objects.get(pk=response.data["id"])
     assert order.is_livestream
     assert order.reserved_until - order.placed_at == timedelta(minutes=10)
-    assert response.data["items"][0]["livestream"] == 7
+    assert response.data["items"][0]["livestream"] == stream.pk
+    assert response.data["items"][0]["live_price"] is True
+
+
+def test_a_stream_without_a_live_price_keeps_the_normal_hold(client_for, make_user, market) -> None:  # type: ignore[no-untyped-def]
+    """A line from a stream whose offer does not apply pays the list price and keeps the 30-minute hold."""
+    from marketplace.tests.live_factories import stream_for
+
+    stream = stream_for(seller=market.seller_a)
+    buyer = make_user(email="viewer2@example.com")
+    cart_item_add(cart=cart_get_or_create(user=buyer), variant_id=market.a_lyg.pk, quantity=1, livestream_id=stream.pk)
+    response = place(client_for(buyer))
+    assert response.status_code == 201, response.data
+    order = Order.objects.get(pk=response.data["id"])
+    assert not order.is_livestream
+    assert order.reserved_until - order.placed_at == timedelta(minutes=30)
+    assert response.data["items"][0]["live_price"] is False
 
 
 def test_payment_confirm_checks_the_amount_and_applies_once(client_for, buyer, full_cart) -> None:  # type: ignore[no-untyped-def]

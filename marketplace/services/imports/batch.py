@@ -20,6 +20,7 @@ from marketplace.models import (
 )
 from marketplace.models.catalog import product_search_text
 from marketplace.services.imports.reading import ImportContext, ParsedRow, RowError
+from marketplace.services.prices import variant_prices_record
 from sellers.models import Seller
 
 # Working state of a product / variant as the import compares and writes it: the seller's fields
@@ -210,6 +211,8 @@ def run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
         ProductVariant.objects.bulk_update(
             changed_variants, ["product", *VARIANT_STATE_FIELDS, "price_currency", "updated_at"]
         )
+    # Bulk writes send no signals: record the new prices in the price history here.
+    variant_prices_record(variants=[*new_variants, *changed_variants], at=now)
     context.applied_products.update(key for key in product_states if isinstance(key, int) and key in applied_in_batch)
     context.applied_products.update(product.pk for product in new_products.values())
     return outcome
