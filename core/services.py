@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.exceptions import DomainError, IdempotencyKeyInProgress, IdempotencyKeyReused
 from core.models import ExchangeRate, IdempotencyKey
 from core.money import Money, currency_exists, money_round
+from core.signals import exchange_rates_stored
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,13 @@ def exchange_rates_store(*, base: str, rates: dict[str, Decimal], source: str, e
         if currency_exists(quote) and rate > 0
     ]
     ExchangeRate.objects.bulk_create(rows, ignore_conflicts=True)
+    # Prices shown in other currencies depend on the rates: apps listen (after commit) to refresh them.
+    currencies = sorted(row.quote for row in rows)
+    transaction.on_commit(
+        lambda: exchange_rates_stored.send(
+            sender=ExchangeRate, base=base, effective_at=effective_at, source=source, currencies=currencies
+        )
+    )
     return len(rows)
 
 
