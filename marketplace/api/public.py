@@ -11,22 +11,22 @@ Responses are JSON built once and served again from the catalog cache until a bu
 """
 
 import json
-from collections.abc import Callable
+from dataclasses import dataclass
 from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import parse_etags
+from django.utils.cache import parse_etags, patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.exceptions import NotFound
+from core.exceptions import DomainError, NotFound
 from marketplace import i18n, selectors
 from marketplace.api.public_serializers import (
     CategorySerializer,
@@ -75,7 +75,7 @@ class PublicView(GenericAPIView):
         language = i18n.language_for_request(request)
         if language:
             response["Content-Language"] = language
-        response.setdefault("Vary", "Accept-Language")
+        patch_vary_headers(response, ["Accept-Language"])
         return response
 
 
@@ -85,18 +85,13 @@ def _cache_control() -> str:
     return f"public, max-age={max_age}" if max_age > 0 else "public, no-cache"
 
 
-def _respond(request: Request, *, key_parts: tuple[Any, ...], build: Callable[[], dict[str, Any]]) -> HttpResponse:
-    """The cached body for these request facts, or a freshly built one; 304 when the caller has it."""
-    caching = catalog_cache_seconds() > 0
-    entry: CachedResponse | None = None
-    if caching:
-        key = cache_key(key_parts)
-        version, entry = cached_read(key)
-    if entry is None:
-        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
-        entry = CachedResponse(body=body, etag=etag_for(body))
-        if caching:
-            cached_store(key, version, entry)
+def _none_match(header: str, etag: str) -> bool:
+    """``If-None-Match`` names this representation (weak comparison, as RFC 9110 asks for GET)."""
+    tags = parse_etags(header) if header else []
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+
+
+def _http_response(request: HttpRequest, entry: CachedResponse) -> HttpResponse:
     if _none_match(request.META.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
         response: HttpResponse = HttpResponseNotModified()
     else:
@@ -106,43 +101,116 @@ def _respond(request: Request, *, key_parts: tuple[Any, ...], build: Callable[[]
     return response
 
 
-def _none_match(header: str, etag: str) -> bool:
-    """``If-None-Match`` names this representation (weak comparison, as RFC 9110 asks for GET)."""
-    tags = parse_etags(header) if header else []
-    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+@dataclass(frozen=True)
+class Read:
+    """What a catalog read depends on: its cache key is made of nothing else."""
+
+    kind: str
+    base: str  # scheme, host and path: links and image URLs in the body are absolute
+    params: BrowseParams
+    language: str | None
+    page: int = 1
+    size: int = PAGE_SIZE
+    size_given: bool = False
+    product_id: int | None = None
+
+    def key(self) -> str:
+        # The day is part of it: delivery options are planned for goods shipped today.
+        parts = (self.kind, self.base, self.product_id, tuple(self.params.canonical()), self.language)
+        return cache_key((*parts, self.page, self.size, timezone.localdate().isoformat()))
 
 
-def _language(request: Request, params: BrowseParams) -> str | None:
-    return params.lang or i18n.language_from_header(request.META.get("HTTP_ACCEPT_LANGUAGE"))
-
-
-def _page_size(request: Request) -> tuple[int, bool]:
-    """``page_size`` as DRF's paginator reads it: a positive integer, at most 100, else the default."""
-    raw = request.query_params.get("page_size")
+def _read_list(request: HttpRequest) -> Read:
+    """Check a list request (400 for a bad filter value, 404 for a bad page) and say what it reads."""
+    query = request.GET
+    params = browse_params_parse(query)
+    raw_size = query.get("page_size")
     try:
-        size = int(raw) if raw is not None else PAGE_SIZE
+        size = int(raw_size) if raw_size is not None else PAGE_SIZE
     except ValueError:
-        return PAGE_SIZE, False
-    return (min(size, MAX_PAGE_SIZE), True) if size > 0 else (PAGE_SIZE, False)
-
-
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        size = 0
+    size_given = size > 0  # as DRF's paginator: a bad page_size means the default, and 100 at most
+    raw_page = query.get("page", "1")
+    if not raw_page.isdigit() or int(raw_page) < 1 or len(raw_page) > 9:
         raise NotFound("Invalid page.")
-    return int(raw)
+    return Read(
+        kind="list",
+        base=request.build_absolute_uri(request.path),
+        params=params,
+        language=params.lang or i18n.language_from_header(request.META.get("HTTP_ACCEPT_LANGUAGE")),
+        page=int(raw_page),
+        size=min(size, MAX_PAGE_SIZE) if size_given else PAGE_SIZE,
+        size_given=size_given,
+    )
 
 
-def _link(base: str, params: BrowseParams, page: int, size: int | None) -> str:
-    query = params.canonical()
-    if size is not None:
-        query.append(("page_size", str(size)))
+def _read_detail(request: HttpRequest, product_id: int) -> Read:
+    params = browse_params_parse(request.GET, detail=True)
+    return Read(
+        kind="detail",
+        base=request.build_absolute_uri(request.path),
+        params=params,
+        language=params.lang or i18n.language_from_header(request.META.get("HTTP_ACCEPT_LANGUAGE")),
+        product_id=product_id,
+    )
+
+
+class CachedPublicView(PublicView):
+    """A public read answered from the catalog cache when possible, else built and stored.
+
+    An anonymous GET whose answer is cached is served before DRF handles the request (no
+    authentication, content negotiation or serializer runs): that is most of the catalog's traffic
+    and the whole point of the cache. Anything else, a bad parameter included, goes the DRF way.
+    """
+
+    def read(self, request: HttpRequest, **kwargs: Any) -> Read:
+        raise NotImplementedError
+
+    def build(self, read: Read) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        anonymous = "HTTP_AUTHORIZATION" not in request.META and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        if request.method == "GET" and anonymous and catalog_cache_seconds() > 0:
+            try:
+                read = self.read(request, **kwargs)
+            except DomainError:
+                read = None  # the DRF way answers it with the contract's error
+            if read is not None:
+                _version, entry = cached_read(read.key())
+                if entry is not None:
+                    response = _http_response(request, entry)
+                    if read.language:
+                        response["Content-Language"] = read.language
+                    patch_vary_headers(response, ["Accept", "Accept-Language"])
+                    return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def respond(self, request: Request, **kwargs: Any) -> HttpResponse:
+        read = self.read(request._request, **kwargs)
+        caching = catalog_cache_seconds() > 0
+        entry = None
+        if caching:
+            key = read.key()
+            version, entry = cached_read(key)
+        if entry is None:
+            body = json.dumps(self.build(read), ensure_ascii=False, separators=(",", ":")).encode()
+            entry = CachedResponse(body=body, etag=etag_for(body))
+            if caching:
+                cached_store(key, version, entry)
+        return _http_response(request, entry)
+
+
+def _link(read: Read, page: int) -> str:
+    query = read.params.canonical()
+    if read.size_given:
+        query.append(("page_size", str(read.size)))
     if page > 1:
         query.append(("page", str(page)))
-    return f"{base}?{urlencode(query)}" if query else base
+    return f"{read.base}?{urlencode(query)}" if query else read.base
 
 
-class ProductListView(PublicView):
+class ProductListView(CachedPublicView):
     serializer_class = PublicProductPageSerializer
     queryset = Product.objects.none()  # for the schema; reads go through marketplace.browse
 
@@ -165,48 +233,43 @@ class ProductListView(PublicView):
         responses=PublicProductPageSerializer,
     )
     def get(self, request: Request) -> HttpResponse:
-        params = browse_params_parse(request.query_params)
-        language = _language(request, params)
-        size, size_given = _page_size(request)
-        page = _page_number(request)
-        base = request.build_absolute_uri(request.path)
+        return self.respond(request)
+
+    def read(self, request: HttpRequest, **kwargs: Any) -> Read:
+        return _read_list(request)
+
+    def build(self, read: Read) -> dict[str, Any]:
+        params, size, page = read.params, read.size, read.page
+        converter = Converter(params.currency) if params.currency else None
+        browse = browse_build(params=params, stock=CatalogStock(), converter=converter)
+        facets = browse_facets(browse)
+        if page > max(1, ceil(facets.count / size)):
+            raise NotFound("Invalid page.")
         context = self.get_serializer_context()
-
-        def build() -> dict[str, Any]:
-            converter = Converter(params.currency) if params.currency else None
-            browse = browse_build(params=params, stock=CatalogStock(), converter=converter)
-            facets = browse_facets(browse)
-            if page > max(1, ceil(facets.count / size)):
-                raise NotFound("Invalid page.")
-            products = browse_page(browse, offset=(page - 1) * size, limit=size)
-            results = []
-            for product in products:
-                delivery = delivery_of(product, browse.routes)
-                results.append(
-                    product_row(
-                        product,
-                        language=language,
-                        price=price_in(converter, product.price_from, browse.unconvertible),
-                        delivery=delivery.as_json() if delivery else None,
-                        context=context,
-                    )
+        results = []
+        for product in browse_page(browse, offset=(page - 1) * size, limit=size):
+            delivery = delivery_of(product, browse.routes)
+            results.append(
+                product_row(
+                    product,
+                    language=read.language,
+                    price=price_in(converter, product.price_from, browse.unconvertible),
+                    delivery=delivery.as_json() if delivery else None,
+                    context=context,
                 )
-            link_size = size if size_given else None
-            return {
-                "count": facets.count,
-                "next": _link(base, params, page + 1, link_size) if page * size < facets.count else None,
-                "previous": _link(base, params, page - 1, link_size) if page > 1 else None,
-                "results": results,
-                "facets": facets_rendering(facets, language=language),
-                "currency": params.currency,
-                "exchange_rates": converter.rates_json() if converter else {},
-            }
-
-        key = ("list", base, tuple(params.canonical()), language, page, size, timezone.localdate().isoformat())
-        return _respond(request, key_parts=key, build=build)
+            )
+        return {
+            "count": facets.count,
+            "next": _link(read, page + 1) if page * size < facets.count else None,
+            "previous": _link(read, page - 1) if page > 1 else None,
+            "results": results,
+            "facets": facets_rendering(facets, language=read.language),
+            "currency": params.currency,
+            "exchange_rates": converter.rates_json() if converter else {},
+        }
 
 
-class ProductDetailView(PublicView):
+class ProductDetailView(CachedPublicView):
     serializer_class = PublicProductDetailSerializer
     queryset = Product.objects.none()
 
@@ -219,40 +282,39 @@ class ProductDetailView(PublicView):
         responses=PublicProductDetailSerializer,
     )
     def get(self, request: Request, product_id: int) -> HttpResponse:
-        params = browse_params_parse(request.query_params, detail=True)
-        language = _language(request, params)
-        base = request.build_absolute_uri(request.path)
+        return self.respond(request, product_id=product_id)
+
+    def read(self, request: HttpRequest, **kwargs: Any) -> Read:
+        return _read_detail(request, kwargs["product_id"])
+
+    def build(self, read: Read) -> dict[str, Any]:
+        params, language = read.params, read.language
         context = self.get_serializer_context()
-
-        def build() -> dict[str, Any]:
-            stock = CatalogStock()
-            routes = stock.delivery_routes(country=params.ship_to) if params.ship_to else None
-            product = product_get_public_detail(product_id=product_id, stock=stock, routes=routes)
-            converter = Converter(params.currency or product.seller.currency)
-            variants = list(product.variants.all())
-            delivery = delivery_of(product, routes)
-            row = product_row(
-                product,
-                language=language,
-                price=price_in(converter, product.price_from),
-                delivery=delivery.as_json() if delivery else None,
-                context=context,
-            )
-            options = (
-                stock.delivery_options(product=product, variants=variants, country=params.ship_to, converter=converter)
-                if params.ship_to
-                else []
-            )
-            return {
-                **product_detail_rendering(product, row=row, language=language, context=context),
-                "variants": [variant_rendering(v, price=price_in(converter, v.price)) for v in variants],
-                "delivery_options": [delivery_option_rendering(option) for option in options],
-                "currency": converter.currency,
-                "exchange_rates": converter.rates_json(),
-            }
-
-        key = ("detail", base, product_id, tuple(params.canonical()), language, timezone.localdate().isoformat())
-        return _respond(request, key_parts=key, build=build)
+        stock = CatalogStock()
+        routes = stock.delivery_routes(country=params.ship_to) if params.ship_to else None
+        product = product_get_public_detail(product_id=read.product_id or 0, stock=stock, routes=routes)
+        converter = Converter(params.currency or product.seller.currency)
+        variants = list(product.variants.all())
+        delivery = delivery_of(product, routes)
+        row = product_row(
+            product,
+            language=language,
+            price=price_in(converter, product.price_from),
+            delivery=delivery.as_json() if delivery else None,
+            context=context,
+        )
+        options = (
+            stock.delivery_options(product=product, variants=variants, country=params.ship_to, converter=converter)
+            if params.ship_to
+            else []
+        )
+        return {
+            **product_detail_rendering(product, row=row, language=language, context=context),
+            "variants": [variant_rendering(v, price=price_in(converter, v.price)) for v in variants],
+            "delivery_options": [delivery_option_rendering(option) for option in options],
+            "currency": converter.currency,
+            "exchange_rates": converter.rates_json(),
+        }
 
 
 class CategoryTreeView(PublicView):
