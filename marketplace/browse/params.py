@@ -16,6 +16,20 @@ from marketplace import i18n, validation
 from marketplace.browse.search import QUERY_MAX_LENGTH
 
 ORDERINGS = ("price", "-price", "newest", "fastest")
+#: The parameters the catalog reads (``page`` and ``page_size`` are the paginator's).
+PARAMETERS = (
+    "q",
+    "category",
+    "seller",
+    "origin_country",
+    "min_price",
+    "max_price",
+    "currency",
+    "in_stock",
+    "ship_to",
+    "ordering",
+    "lang",
+)
 #: Price bounds beyond what a money column holds are refused rather than compared.
 PRICE_LIMIT = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)
 TRUE_VALUES = ("true", "1", "yes")
@@ -49,12 +63,34 @@ class BrowseParams:
         return pairs
 
 
+#: Longest value accepted for any parameter but ``q`` (slugs, codes, numbers): bounded echo in errors.
+VALUE_MAX_LENGTH = 80
+
+
+class _Unreadable(ValueError):
+    pass
+
+
 def _text(params: Any, name: str) -> str | None:
     value = params.get(name)
     if value is None:
         return None
     value = str(value).strip()
+    # A NUL cannot reach PostgreSQL (it refuses it in text), and control characters are never meant.
+    if any(ord(character) < 32 for character in value):
+        raise _Unreadable(name)
     return value or None
+
+
+def _check(params: Any, name: str, errors: dict[str, list[str]]) -> None:
+    """Refuse control characters anywhere, and long values except in ``q`` (checked on its own)."""
+    try:
+        value = _text(params, name)
+    except _Unreadable:
+        errors[name] = ["Control characters are not allowed."]
+        return
+    if value is not None and name != "q" and len(value) > VALUE_MAX_LENGTH:
+        errors[name] = [f"At most {VALUE_MAX_LENGTH} characters."]
 
 
 def browse_params_parse(params: Any, *, detail: bool = False) -> BrowseParams:
@@ -64,6 +100,11 @@ def browse_params_parse(params: Any, *, detail: bool = False) -> BrowseParams:
     """
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
+    for name in PARAMETERS:
+        _check(params, name, errors)
+    if errors:
+        first_field, messages = next(iter(errors.items()))
+        raise ValidationFailed(f"{first_field}: {messages[0]}", errors=errors)
 
     currency = _text(params, "currency")
     if currency is not None:
