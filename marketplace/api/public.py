@@ -145,6 +145,8 @@ def _read_list(request: HttpRequest) -> Read:
 
 
 def _read_detail(request: HttpRequest, product_id: int) -> Read:
+    if product_id >= 2**63:  # beyond a bigint: no such product (and no database error)
+        raise NotFound("No such product.")
     params = browse_params_parse(request.GET, detail=True)
     return Read(
         kind="detail",

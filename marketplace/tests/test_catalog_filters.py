@@ -257,3 +257,4 @@ def test_detail_rejects_unknown_values_too(shelf) -> None:
 def test_drafts_and_unknown_products_are_404(shelf) -> None:
     assert APIClient().get(f"{URL}{shelf.draft.pk}/").status_code == 404
     assert APIClient().get(f"{URL}999999/").status_code == 404
+    assert APIClient().get(f"{URL}{'9' * 30}/").status_code == 404  # not a database error
