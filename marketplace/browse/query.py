@@ -23,6 +23,7 @@ from core.services import ExchangeRateMissing
 from marketplace.browse.params import BrowseParams
 from marketplace.browse.search import Search, search_filter, search_prepare
 from marketplace.models import Category, Product, ProductImage, ProductStatus, ProductVariant
+from marketplace.services.prices import reference_rates
 from sellers.models import Seller
 
 #: Sellers listed in the seller facet (the busiest first); the other counts are complete.
@@ -134,6 +135,37 @@ def converted_price(rates: dict[str, Decimal], currency: str) -> Any:
     return Case(*whens, default=Value(None, output_field=output), output_field=output)
 
 
+#: The reference pre-filter is this much wider than the bounds: rates may move between a new
+#: publication and the end of the reference refresh it starts, and a product must not drop out.
+REFERENCE_MARGIN = Decimal("0.05")
+
+
+def _price_between(
+    queryset: QuerySet[Product], rates: dict[str, Decimal], currency: str, low: Decimal | None, high: Decimal | None
+) -> QuerySet[Product]:
+    """Products whose converted lowest price lies within the bounds, to the minor unit.
+
+    The exact test is the converted price in SQL; before it, a range on the indexed reference price
+    that every matching row satisfies (the bounds brought back to USD through each currency's rates,
+    half a minor unit and the margin wider), so the database reads the range, not the catalog.
+    """
+    queryset = queryset.alias(price_converted=converted_price(rates, currency))
+    if low is not None:
+        queryset = queryset.filter(price_converted__gte=low)
+    if high is not None:
+        queryset = queryset.filter(price_converted__lte=high)
+    usd = reference_rates(rates)
+    if not rates or set(usd) != set(rates):
+        return queryset  # a currency without a USD rate: its reference is NULL, no pre-filter
+    ratios = [usd[source] / rate for source, rate in rates.items()]
+    half = Decimal(1).scaleb(-minor_unit_digits(currency)) / 2
+    if low is not None:
+        queryset = queryset.filter(price_reference__gte=(low - half) * min(ratios) * (1 - REFERENCE_MARGIN))
+    if high is not None:
+        queryset = queryset.filter(price_reference__lte=(high + half) * max(ratios) * (1 + REFERENCE_MARGIN))
+    return queryset
+
+
 def _rates_for(converter: Converter) -> tuple[dict[str, Decimal], set[str]]:
     """The converter's rate from every seller currency (one lookup per currency, not per row)."""
     rates: dict[str, Decimal] = {}
@@ -171,11 +203,7 @@ def browse_build(*, params: BrowseParams, stock: StockSource, converter: Convert
     if converter is not None:
         rates, unconvertible = _rates_for(converter)
         if params.min_price is not None or params.max_price is not None:
-            queryset = queryset.alias(price_converted=converted_price(rates, converter.currency))
-            if params.min_price is not None:
-                queryset = queryset.filter(price_converted__gte=params.min_price)
-            if params.max_price is not None:
-                queryset = queryset.filter(price_converted__lte=params.max_price)
+            queryset = _price_between(queryset, rates, converter.currency, params.min_price, params.max_price)
 
     if params.in_stock:
         queryset = queryset.filter(stock.product_in_stock())

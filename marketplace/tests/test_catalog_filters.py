@@ -258,3 +258,12 @@ def test_drafts_and_unknown_products_are_404(shelf) -> None:
     assert APIClient().get(f"{URL}{shelf.draft.pk}/").status_code == 404
     assert APIClient().get(f"{URL}999999/").status_code == 404
     assert APIClient().get(f"{URL}{'9' * 30}/").status_code == 404  # not a database error
+
+
+def test_price_bounds_survive_a_reference_price_not_yet_refreshed(shelf) -> None:
+    """New rates are used at once; reference prices follow a moment later (a task): no product drops out."""
+    from marketplace.models import Product
+
+    flour = Product.objects.get(pk=shelf.flour.pk)
+    Product.objects.filter(pk=flour.pk).update(price_reference=flour.price_reference * Decimal("0.97"))
+    assert _titles(_get({"currency": "KZT", "min_price": "4500.00", "max_price": "4500.00"})) == ["Wheat flour"]
