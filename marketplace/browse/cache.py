@@ -19,12 +19,15 @@ sale). ``CATALOG_CACHE_SECONDS`` bounds how long an entry lives in any case (0 t
 """
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "catalog:version"
 KEY_PREFIX = "catalog:entry:"
@@ -43,8 +46,15 @@ def catalog_cache_seconds() -> int:
 
 
 def catalog_cache_bump() -> None:
-    """Make every cached catalog response stale (call through ``on_commit_once``)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    """Make every cached catalog response stale (call through ``on_commit_once``).
+
+    A cache that cannot be reached must not fail the write that already committed (an order, a
+    price change): the failure is logged and entries expire after ``CATALOG_CACHE_SECONDS``.
+    """
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception("could not make the catalog cache stale; entries expire on their own")
 
 
 def etag_for(body: bytes) -> str:
@@ -56,18 +66,30 @@ def cache_key(parts: tuple[Any, ...]) -> str:
     return KEY_PREFIX + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
-def cached_read(key: str) -> tuple[str, Any]:
-    """``(current version, value stored under key for that version or None)`` in one round trip."""
-    found = cache.get_many([key, VERSION_KEY])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+def cached_read(key: str) -> tuple[str | None, Any]:
+    """``(current version, value stored under key for that version or None)`` in one round trip.
+
+    Without a reachable cache: ``(None, None)``, and the caller builds the answer itself.
+    """
+    try:
+        found = cache.get_many([key, VERSION_KEY])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+            version = cache.get(VERSION_KEY)
+    except Exception:
+        logger.warning("catalog cache unreachable; answering without it", exc_info=True)
+        return None, None
     entry = found.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
         return version, entry[1]
     return version, None
 
 
-def cached_store(key: str, version: str, value: Any) -> None:
-    cache.set(key, (version, value), catalog_cache_seconds())
+def cached_store(key: str, version: str | None, value: Any) -> None:
+    if version is None:
+        return
+    try:
+        cache.set(key, (version, value), catalog_cache_seconds())
+    except Exception:
+        logger.warning("catalog cache unreachable; response not stored", exc_info=True)

@@ -196,3 +196,28 @@ def test_new_exchange_rates_are_shown_at_once(shelf, catalog_cache) -> None:
     assert titles[:2] == ["Electric kettle", "Wheat flour"]
     shelf.flour.refresh_from_db()
     assert shelf.flour.price_reference == Decimal("10.0000000000")
+
+
+@pytest.fixture
+def unreachable_cache(settings):  # type: ignore[no-untyped-def]
+    """A Redis cache at a loopback port nothing listens on."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    settings.CATALOG_CACHE_SECONDS = 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_reachable_cache_reads_and_writes_still_work(shelf, unreachable_cache) -> None:
+    assert _row("Wheat flour")["price"] == {"amount": "4500.00", "currency": "KZT"}
+    product_update(product=shelf.flour, status=ProductStatus.ARCHIVED)  # the bump after commit fails quietly
+    assert _row("Wheat flour") is None
