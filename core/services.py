@@ -18,6 +18,7 @@ from core.exceptions import DomainError, IdempotencyKeyInProgress, IdempotencyKe
 from core.models import ExchangeRate, IdempotencyKey
 from core.money import Money, currency_exists, money_round
 from core.selectors import ExchangeRates, exchange_rate_table_forget, exchange_rates_at
+from core.signals import exchange_rates_stored
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,13 @@ def exchange_rates_store(*, base: str, rates: dict[str, Decimal], source: str, e
     ExchangeRate.objects.bulk_create(rows, ignore_conflicts=True)
     # bulk_create sends no signals: drop this process's rate table here (other processes see a new id).
     exchange_rate_table_forget()
+    # Prices shown in other currencies depend on the rates: apps listen (after commit) to refresh them.
+    currencies = sorted(row.quote for row in rows)
+    transaction.on_commit(
+        lambda: exchange_rates_stored.send(
+            sender=ExchangeRate, base=base, effective_at=effective_at, source=source, currencies=currencies
+        )
+    )
     return len(rows)
 
 

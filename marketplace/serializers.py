@@ -1,4 +1,7 @@
-"""Catalog API payloads: the seller's product with nested variants and images, imports, public views."""
+"""Catalog API payloads for sellers: products with nested variants and images, imports.
+
+The buyers' catalog payloads are in ``marketplace.api.public_serializers``.
+"""
 
 from typing import Any
 
@@ -6,8 +9,8 @@ from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import CountryCodeField, MoneyField, money_to_representation
-from marketplace import i18n, validation
+from core.api.fields import CountryCodeField, MoneyField
+from marketplace import validation
 from marketplace.models import (
     PRODUCT_FIELDS,
     VARIANT_FIELDS,
@@ -198,101 +201,3 @@ class ImportSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
-
-
-# --- public side (buyers)
-
-
-class PublicSellerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-    country = serializers.CharField()
-
-
-def _language(context: dict[str, Any]) -> str | None:
-    return context.get("language")
-
-
-def _cover_url(product: Product, context: dict[str, Any]) -> str | None:
-    images = list(product.images.all())
-    if not images:
-        return None
-    first = images[0]
-    medium = (first.thumbnails or {}).get("medium", {}).get("webp")
-    return media_url(medium or first.original, context)
-
-
-def _lowest_price(product: Product) -> dict[str, str] | None:
-    prices = [variant.price for variant in product.variants.all() if variant.is_active and variant.price is not None]
-    return money_to_representation(min(prices, key=lambda price: price.amount)) if prices else None
-
-
-class PublicVariantSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    sku = serializers.CharField()
-    name = serializers.CharField()
-    price = MoneyField()
-    in_stock = serializers.BooleanField(default=False)
-    weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3)
-    length_cm = serializers.DecimalField(max_digits=8, decimal_places=2)
-    width_cm = serializers.DecimalField(max_digits=8, decimal_places=2)
-    height_cm = serializers.DecimalField(max_digits=8, decimal_places=2)
-    volume_m3 = serializers.DecimalField(max_digits=12, decimal_places=6)
-
-
-class PublicProductListSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.SerializerMethodField()
-    seller = PublicSellerSerializer()
-    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
-    origin_country = serializers.CharField()
-    price = serializers.SerializerMethodField()
-    image = serializers.SerializerMethodField()
-    in_stock = serializers.BooleanField(default=False)
-    delivery = serializers.SerializerMethodField(help_text="Delivery estimate; null until the buyer catalog issue.")
-
-    def get_title(self, product: Product) -> str:
-        return i18n.translated(product.translations, "title", product.title, _language(self.context))
-
-    @extend_schema_field(MoneyField)
-    def get_price(self, product: Product) -> dict[str, str] | None:
-        return _lowest_price(product)
-
-    def get_image(self, product: Product) -> str | None:
-        return _cover_url(product, self.context)
-
-    @extend_schema_field({"type": "object", "nullable": True, "description": "{days_min, days_max, mode}"})
-    def get_delivery(self, product: Product) -> None:
-        return None
-
-
-class PublicProductDetailSerializer(PublicProductListSerializer):
-    description = serializers.SerializerMethodField()
-    hs_code = serializers.CharField()
-    perishable = serializers.BooleanField()
-    temperature_min_c = serializers.IntegerField(allow_null=True)
-    temperature_max_c = serializers.IntegerField(allow_null=True)
-    hazardous = serializers.BooleanField()
-    fragile = serializers.BooleanField()
-    shelf_life_days = serializers.IntegerField(allow_null=True)
-    images = ImageSerializer(many=True)
-    variants = serializers.SerializerMethodField()
-    delivery_options = serializers.SerializerMethodField()
-
-    def get_description(self, product: Product) -> str:
-        return i18n.translated(product.translations, "description", product.description, _language(self.context))
-
-    @extend_schema_field(PublicVariantSerializer(many=True))
-    def get_variants(self, product: Product) -> list[dict[str, Any]]:
-        variants = self.context.get("variants", product.variants.all())
-        return PublicVariantSerializer(variants, many=True).data  # type: ignore[return-value]
-
-    def get_delivery_options(self, product: Product) -> list[Any]:
-        return []
-
-
-class CategorySerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    parent = serializers.CharField(allow_null=True)
-    children = serializers.ListField(child=serializers.DictField())

@@ -1,4 +1,4 @@
-"""Catalog background jobs: image thumbnails, CSV imports, livestream follower fan-out (id in, re-read, idempotent)."""
+"""Catalog background jobs: thumbnails, imports, reference prices, follower fan-out (id in, re-read, idempotent)."""
 
 from celery import shared_task
 from django.conf import settings
@@ -7,6 +7,7 @@ from marketplace.models import LiveStream
 from marketplace.services.images import product_image_thumbnails_make
 from marketplace.services.imports import catalog_import_run
 from marketplace.services.livestream_notifications import follower_batches, livestream_followers_notify_batch
+from marketplace.services.prices import product_reference_prices_refresh
 
 
 @shared_task(name="marketplace.product_image_thumbnails")
@@ -36,3 +37,9 @@ def livestream_followers_notify_task(stream_id: int, kind: str) -> int:
 @shared_task(name="marketplace.livestream_followers_notify_batch")
 def livestream_followers_notify_batch_task(stream_id: int, kind: str, after: int, upto: int | None) -> int:
     return livestream_followers_notify_batch(stream_id=stream_id, kind=kind, after=after, upto=upto)
+
+
+@shared_task(name="marketplace.reference_prices_refresh", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def reference_prices_refresh_task() -> int:
+    # Recomputes from the latest rates and skips rows already right: safe to retry, repeat or run late.
+    return product_reference_prices_refresh()

@@ -279,6 +279,11 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=1000)
 DEFAULT_COMMISSION_PERCENT = Decimal(env("DEFAULT_COMMISSION_PERCENT", default="8.00"))
+# Public catalog: how long a rendered response stays in the cache (writes a buyer would notice
+# make it stale at once; 0 turns the cache off), and the max-age clients and CDNs may keep one
+# without asking (0: they revalidate every time, answered by a 304 when nothing changed).
+CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=300)
+CATALOG_HTTP_MAX_AGE = env.int("CATALOG_HTTP_MAX_AGE", default=0)
 
 # --- Fulfilment planner parameters (see warehouses/fulfilment): defaults, overridable by env.
 FULFILMENT_CARRYING_RATE_PER_YEAR = Decimal(env("FULFILMENT_CARRYING_RATE_PER_YEAR", default="0.25"))

@@ -298,9 +298,7 @@ def world_build(make_user: Callable[..., Any]) -> World:
         scheduled_start=start,
         scheduled_end=start + timedelta(hours=1),
     )
-    offer = live_offer_set(
-        stream=stream, sku=market.a_urc.sku, live_price=market.a_urc.price / 2, quantity_cap=5
-    )
+    offer = live_offer_set(stream=stream, sku=market.a_urc.sku, live_price=market.a_urc.price / 2, quantity_cap=5)
     notification = Notification.objects.create(user=users["buyer"], kind="walk", title="Walk", dedupe_key="walk")
     outbound = shipment_for(stock=Stock.objects.get(variant=market.a_urc, warehouse=market.urumqi))
     return World(

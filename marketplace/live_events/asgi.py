@@ -51,7 +51,7 @@ gauge = _Gauge()
 def last_event_id(header: str | None, query: str | None) -> int | None:
     """The client's last seen id from ``Last-Event-ID`` or ``?last_event_id=``; junk counts as none."""
     for raw in (header, query):
-        if raw and raw.strip().isdigit() and len(raw.strip()) <= 18:
+        if raw and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) <= 18:
             return int(raw.strip())
     return None
 

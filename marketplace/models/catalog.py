@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from core.fields import money_field
 from sellers.models import Seller
@@ -99,8 +100,17 @@ class Product(models.Model):
     # The seller's own grouping key from CSV imports (``product_ref``); unique per seller when set.
     external_ref = models.CharField(max_length=100, blank=True)
     # Lower-cased title in every language, kept by ``save`` and the importer: one plain column
-    # that finds "чайник" on SQLite and PostgreSQL alike (the full-text search comes later).
+    # that finds "чайник" on SQLite and PostgreSQL alike. The public catalog also matches it by
+    # substring (Chinese has no spaces) and by trigram similarity (typos) on PostgreSQL; its
+    # full-text column lives next to it (``marketplace.browse.search``).
     search_text = models.TextField(blank=True, editable=False)
+    # The lowest price of the active variants, in the seller's currency (what a catalog row shows
+    # before conversion), and the same price in the reference currency
+    # (``marketplace.services.prices.REFERENCE_CURRENCY``), so that goods priced in yuan, tenge and
+    # sum filter and sort together in the database. Kept by ``product_prices_refresh`` when a
+    # variant changes and when new exchange rates are stored.
+    price_from = money_field(null=True, blank=True, editable=False)
+    price_reference = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,7 +118,13 @@ class Product(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["seller", "status"], name="product_seller_status_idx"),
-            models.Index(fields=["status", "-created_at"], name="product_status_created_idx"),
+            # The public catalog's orderings, each walked in index order for the first page:
+            # newest, cheapest and dearest first (ties broken by id, as the queries do).
+            models.Index(F("status"), F("created_at").desc(), F("id").desc(), name="product_status_newest_idx"),
+            # (Dearest first, NULLS LAST, is a PostgreSQL-only index: marketplace.browse.search.SCHEMA_SQL.)
+            models.Index(fields=["status", "price_reference", "id"], name="product_status_price_idx"),
+            # Counts per category, origin and seller (the catalog's facets) from the index alone.
+            models.Index(fields=["status", "category", "origin_country", "seller"], name="product_status_facets_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -169,6 +185,10 @@ class ProductVariant(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # Buyers find a product by its exact SKU whatever the seller (``q=K-2``).
+            models.Index(Upper("sku"), name="variant_sku_upper_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["seller", "sku"], name="variant_sku_unique_per_seller"),
             models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gt=0), name="variant_price_positive"),

@@ -19,6 +19,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.transactions import on_commit_once
+from marketplace.browse.cache import catalog_cache_bump
 from marketplace.exceptions import ImageTooLarge, ImageTooManyPixels, ImageUnreadable, UnsupportedImage
 from marketplace.models import ImageStatus, Product, ProductImage
 from marketplace.models.media import THUMBNAIL_SIZES
@@ -168,6 +170,7 @@ def product_image_thumbnails_make(*, image_id: int) -> ProductImage | None:
         storage_files_delete(names=[name for formats in made.values() for name in formats.values()])
         return None
     image.status, image.thumbnails = ImageStatus.READY, made
+    on_commit_once(catalog_cache_bump)  # buyers' pages now show the thumbnail (an update sends no signal)
     return image
 
 

@@ -35,7 +35,7 @@ from marketplace.models import (
     ProductStatus,
     ProductVariant,
 )
-from marketplace.services.prices import variant_price_lowest
+from marketplace.services.price_history import variant_price_lowest
 from sellers.models import Seller
 
 STREAM_URL_SCHEMES = ("https", "http", "rtmps", "rtmp")

@@ -135,7 +135,7 @@ def test_live_price_must_beat_the_lowest_price_of_30_days(client_for, cast, kett
 
 
 def test_csv_import_price_changes_are_in_the_history(cast, kettle) -> None:  # type: ignore[no-untyped-def]
-    from marketplace.services.prices import variant_price_lowest, variant_prices_record
+    from marketplace.services.price_history import variant_price_lowest, variant_prices_record
 
     kettle.price = Money(Decimal("60.00"), "CNY")
     type(kettle).objects.bulk_update([kettle], ["price"])  # as the importer writes: no signal

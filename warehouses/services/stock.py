@@ -29,6 +29,7 @@ from warehouses.reservations import (
     plan_allocations,
     strategy_get,
 )
+from warehouses.signals import stock_availability_changed
 from warehouses.transport.models import DeliveryEstimate
 
 
@@ -49,6 +50,7 @@ def _entry(
     actor: Any = None,
 ) -> StockLedgerEntry:
     """A ledger row for a change applied to ``stock`` (a row locked by this transaction, pre-change)."""
+    _availability_watch(stock, on_hand_delta=on_hand_delta, reserved_delta=reserved_delta)
     return StockLedgerEntry(
         stock_id=stock.pk,
         kind=kind,
@@ -59,6 +61,24 @@ def _entry(
         reference=reference[:100],
         reason=reason,
         actor_id=_actor_id(actor),
+    )
+
+
+def _availability_watch(stock: Stock, *, on_hand_delta: int, reserved_delta: int) -> None:
+    """After commit, say so when this change takes the row's available units across zero.
+
+    Every write passes through ``_entry`` with the row as it was before the change, so this is the
+    one place that sees both sides; the catalog (``in_stock``, delivery) listens.
+    """
+    before = stock.on_hand - stock.reserved
+    after = before + on_hand_delta - reserved_delta
+    if (before > 0) == (after > 0):
+        return
+    variant_id, warehouse_id = stock.variant_id, stock.warehouse_id
+    transaction.on_commit(
+        lambda: stock_availability_changed.send(
+            sender=Stock, variant_id=variant_id, warehouse_id=warehouse_id, available=after > 0
+        )
     )
 
 

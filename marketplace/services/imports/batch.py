@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.transactions import on_commit_once
 from marketplace import validation
+from marketplace.browse.cache import catalog_cache_bump
 from marketplace.models import (
     PRODUCT_FIELDS,
     PRODUCT_FIELDS_TO_ACTIVATE,
@@ -20,7 +22,8 @@ from marketplace.models import (
 )
 from marketplace.models.catalog import product_search_text
 from marketplace.services.imports.reading import ImportContext, ParsedRow, RowError
-from marketplace.services.prices import variant_prices_record
+from marketplace.services.price_history import variant_prices_record
+from marketplace.services.prices import product_prices_refresh
 from sellers.models import Seller
 
 # Working state of a product / variant as the import compares and writes it: the seller's fields
@@ -213,6 +216,13 @@ def run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
         )
     # Bulk writes send no signals: record the new prices in the price history here.
     variant_prices_record(variants=[*new_variants, *changed_variants], at=now)
+    # Bulk writes send no signals: keep the lowest prices and the buyers' cached catalog current here.
+    touched = {product.pk for product in changed_products} | {product.pk for product in new_products.values()}
+    touched |= {variant.product_id for variant in [*new_variants, *changed_variants]}
+    touched |= {variants[row.sku].product_id for row, _ in row_outcomes if row.sku in variants}
+    product_prices_refresh(product_ids=touched)
+    if touched:
+        on_commit_once(catalog_cache_bump)
     context.applied_products.update(key for key in product_states if isinstance(key, int) and key in applied_in_batch)
     context.applied_products.update(product.pk for product in new_products.values())
     return outcome
