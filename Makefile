@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
+# `make test CLOCK=2027-01-15T10:00:00Z` runs the suite on another day: the clock of every test
+# process starts there (config/settings/test.py; docs/DEVELOPMENT.md, "Tests and the clock").
+CLOCK ?=
 
 .PHONY: run test lint worker install lock migrate seed bench clean
 
@@ -54,7 +57,7 @@ run: seed
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(if $(CLOCK),KARAVAN_TEST_CLOCK=$(CLOCK)) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

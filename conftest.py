@@ -1,4 +1,7 @@
-"""Project-wide pytest fixtures: API clients for each kind of caller."""
+"""Project-wide pytest fixtures: API clients for each kind of caller; the check that a moved clock moved."""
+
+import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -37,8 +40,6 @@ def client_for():  # type: ignore[no-untyped-def]
 
 
 def _services_required() -> bool:
-    import os
-
     return os.environ.get("KARAVAN_REQUIRE_SERVICES") == "1"
 
 
@@ -60,3 +61,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             if _services_required():
                 pytest.fail(message)
             pytest.skip(message)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a moved-clock session whose clock did not move (say, run with other settings): it would prove nothing."""
+    target = os.environ.get("KARAVAN_TEST_CLOCK", "")
+    if not target:
+        return
+    start = datetime.fromisoformat(target)
+    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    # The clock starts at the target and runs on: a process sees a little after it, never before, never days after.
+    if not start - timedelta(minutes=1) <= now <= start + timedelta(hours=12):
+        raise pytest.UsageError(f"KARAVAN_TEST_CLOCK is {target} but this process reads {now:%Y-%m-%dT%H:%M:%SZ}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    now = datetime.now(UTC)
+    moved = " (moved: KARAVAN_TEST_CLOCK)" if os.environ.get("KARAVAN_TEST_CLOCK") else ""
+    return f"clock: {now:%Y-%m-%d %H:%M} UTC, a {now:%A}{moved}"

@@ -1,6 +1,9 @@
-"""Settings for pytest: fast hashing, throwaway media, tasks eager unless a test starts a worker."""
+"""Settings for pytest: fast hashing, throwaway media, tasks eager unless a test starts a worker, a movable clock."""
 
+import os
 import tempfile
+import time
+from datetime import UTC, datetime
 
 from .base import *  # noqa: F403
 from .base import CACHES, REST_FRAMEWORK
@@ -26,3 +29,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# `make test CLOCK=2027-01-15T10:00:00Z` (and .ci/run's runs on other dates) set KARAVAN_TEST_CLOCK:
+# every Python process on these settings (pytest, its xdist workers, a Celery worker a test starts)
+# then reads a clock that started at that instant when the run started, and runs on at normal
+# speed (time-machine, tick=True). The first process records the real start, which processes it
+# starts inherit, so all agree to the second. Tests that pin their own clock travel from there.
+# docs/DEVELOPMENT.md says why this and not libfaketime.
+if TEST_CLOCK := os.environ.get("KARAVAN_TEST_CLOCK", ""):
+    import time_machine
+
+    _target = datetime.fromisoformat(TEST_CLOCK)
+    _target = _target if _target.tzinfo else _target.replace(tzinfo=UTC)
+    _real_start = float(os.environ.setdefault("KARAVAN_TEST_CLOCK_REAL_START", repr(time.time())))
+    time_machine.travel(_target.timestamp() + (time.time() - _real_start), tick=True).start()
