@@ -11,6 +11,9 @@ export KARAVAN_VAR_DIR
 LOG_DIR := $(KARAVAN_VAR_DIR)/log
 # xdist workers for `make test` (2 cores here); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
+# `make test CLOCK=2027-01-15T10:00:00Z` runs the suite on another day: the clock of every test
+# process starts there (config/settings/test.py; docs/DEVELOPMENT.md, "Tests and the clock").
+CLOCK ?=
 
 .PHONY: run serve-asgi test lint worker install lock migrate seed bench clean stripe-fake messages debian-packages
 
@@ -97,7 +100,7 @@ serve-asgi: seed
 		--host 127.0.0.1 --port $(PORT) --workers $(ASGI_WORKERS) --no-access-log --lifespan off
 
 test: install messages
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(if $(CLOCK),KARAVAN_TEST_CLOCK=$(CLOCK)) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

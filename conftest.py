@@ -1,8 +1,10 @@
-"""Project-wide pytest fixtures: API clients for each kind of caller, and a headless browser."""
+"""Project-wide pytest fixtures: API clients for each kind of caller, a headless browser, and the
+check that a moved clock moved."""
 
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +56,6 @@ def client_for():  # type: ignore[no-untyped-def]
 
 
 def _services_required() -> bool:
-    import os
-
     return os.environ.get("KARAVAN_REQUIRE_SERVICES") == "1"
 
 
@@ -92,6 +92,25 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(message)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a moved-clock session whose clock did not move (say, run with other settings): it would prove nothing."""
+    target = os.environ.get("KARAVAN_TEST_CLOCK", "")
+    if not target:
+        return
+    start = datetime.fromisoformat(target)
+    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    # The clock starts at the target and runs on: a process sees a little after it, never before, never days after.
+    if not start - timedelta(minutes=1) <= now <= start + timedelta(hours=12):
+        raise pytest.UsageError(f"KARAVAN_TEST_CLOCK is {target} but this process reads {now:%Y-%m-%dT%H:%M:%SZ}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    now = datetime.now(UTC)
+    moved = " (moved: KARAVAN_TEST_CLOCK)" if os.environ.get("KARAVAN_TEST_CLOCK") else ""
+    return f"clock: {now:%Y-%m-%d %H:%M} UTC, a {now:%A}{moved}"
+
+
 # --- Browser tests: Playwright drives Debian's chromium (never a browser of its own download)
 # against pytest-django's live server. Mark them `@pytest.mark.browser`.
 
@@ -122,11 +141,20 @@ def browser() -> Iterator[Any]:
 
     # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
     # such a thread unless told the calls are really synchronous (they are: one test thread).
+    # Only while this module's browser is open: subprocesses started by other tests (a production
+    # `check --deploy`) must not inherit it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -6,16 +6,16 @@ from django.db import connection, transaction
 
 
 def on_commit_once(callback: Callable[[], None]) -> None:
-    """``transaction.on_commit(callback)`` unless the same callback already waits in this atomic block.
+    """``transaction.on_commit(callback)`` unless the same callback already waits for this commit.
 
-    Many rows saved in one transaction then cause one side effect, not one per row. Django keeps
-    ``(savepoint ids, callback, robust)`` per pending callback; comparing the savepoint ids rather
-    than looking for any pending copy keeps this right when an inner block rolls back (which
-    discards the callbacks it registered). Outside a transaction the callback runs at once.
+    Many rows saved in one transaction then cause one side effect, not one per row, even when
+    each save runs in a savepoint of its own (``update_or_create`` opens one per call). Any
+    pending copy makes a new one redundant: a copy registered in a savepoint that is still open
+    is dropped only if that savepoint rolls back, and then so is everything nested in it, this
+    registration included; a copy from a released savepoint can no longer be dropped alone (Django
+    removes the callbacks of a rolled-back savepoint at once). Outside a transaction the callback
+    runs at once.
     """
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for entry in connection.run_on_commit:
-            if entry[1] is callback and set(entry[0]) == current:
-                return
+    if connection.in_atomic_block and any(entry[1] is callback for entry in connection.run_on_commit):
+        return
     transaction.on_commit(callback)

@@ -1,7 +1,10 @@
-"""Settings for pytest: fast hashing, throwaway media, tasks eager unless a test starts a worker."""
+"""Settings for pytest: fast hashing, throwaway media, tasks eager unless a test starts a worker, a movable clock."""
 
+import os
 import tempfile
+import time
 import uuid
+from datetime import UTC, datetime
 
 from .base import *  # noqa: F403
 from .base import CACHES, REST_FRAMEWORK, env
@@ -37,3 +40,17 @@ OFFLINE_PAYMENTS_SELF_SERVICE = True
 # Redis pub/sub channels are shared by every database of a Redis server: each test process gets
 # its own prefix so parallel runs (and other checkouts on this machine) never hear each other.
 LIVE_EVENTS_CHANNEL_PREFIX = env("LIVE_EVENTS_CHANNEL_PREFIX", default=f"karavan-test-{uuid.uuid4().hex[:12]}")
+
+# `make test CLOCK=2027-01-15T10:00:00Z` (and .ci/run's runs on other dates) set KARAVAN_TEST_CLOCK:
+# every Python process on these settings (pytest, its xdist workers, a Celery worker a test starts)
+# then reads a clock that started at that instant when the run started, and runs on at normal
+# speed (time-machine, tick=True). The first process records the real start, which processes it
+# starts inherit, so all agree to the second. Tests that pin their own clock travel from there.
+# docs/DEVELOPMENT.md says why this and not libfaketime.
+if TEST_CLOCK := os.environ.get("KARAVAN_TEST_CLOCK", ""):
+    import time_machine
+
+    _target = datetime.fromisoformat(TEST_CLOCK)
+    _target = _target if _target.tzinfo else _target.replace(tzinfo=UTC)
+    _real_start = float(os.environ.setdefault("KARAVAN_TEST_CLOCK_REAL_START", repr(time.time())))
+    time_machine.travel(_target.timestamp() + (time.time() - _real_start), tick=True).start()

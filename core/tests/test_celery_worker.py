@@ -4,12 +4,17 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from celery.result import AsyncResult
+from celery.signals import before_task_publish
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.models import ExchangeRate
@@ -66,7 +71,22 @@ def worker_queue():
         worker.wait(timeout=30)
 
 
-def test_task_enqueued_on_commit_runs_on_a_real_worker(worker_queue: str) -> None:
+@pytest.fixture
+def published() -> Iterator[list[str]]:
+    """Ids of the tasks this process hands to the broker, as Celery's publisher reports them."""
+    sent: list[str] = []
+
+    def record(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        sent.append((headers or {}).get("id") or kwargs["body"]["id"])
+
+    before_task_publish.connect(record, weak=False)
+    try:
+        yield sent
+    finally:
+        before_task_publish.disconnect(record)
+
+
+def test_task_enqueued_on_commit_runs_on_a_real_worker(worker_queue: str, published: list[str]) -> None:
     task_id = str(uuid.uuid4())
     payload = {"base": "USD", "timestamp": 1790000000, "rates": {"KZT": "511.25", "KGS": "87.40"}}
     with fake_rates_provider(payload) as provider_url:
@@ -76,11 +96,18 @@ def test_task_enqueued_on_commit_runs_on_a_real_worker(worker_queue: str) -> Non
                     kwargs={"url": provider_url}, task_id=task_id, queue=worker_queue
                 )
             )
-            # Nothing is sent while the transaction is open.
-            assert AsyncResult(task_id, app=celery_app).state == "PENDING"
+            # Nothing is sent while the transaction is open. (Asking the result backend would prove
+            # nothing: Celery answers PENDING for any id it has never heard of.)
+            assert published == []
+        assert published == [task_id]  # sent once, on commit
         stored = AsyncResult(task_id, app=celery_app).get(timeout=120)
 
     assert stored == 2
+    result = AsyncResult(task_id, app=celery_app)
+    assert result.state == "SUCCESS"
+    # The worker stamped its result with its own clock: it reads the same time as this process (in
+    # the runs on other dates too, where config/settings/test.py moves both).
+    assert abs(result.date_done - timezone.now()) < timedelta(minutes=10), result.date_done
     rows = {row.quote: str(row.rate) for row in ExchangeRate.objects.filter(source=provider_url)}
     assert rows == {"KZT": "511.2500000000", "KGS": "87.4000000000"}
     assert connection.vendor == "postgresql"

@@ -25,6 +25,7 @@ CONTROLLED = {
     "CELERY_RESULT_BACKEND",
     "LIVE_EVENTS_REDIS_URL",
     "LIVE_EVENTS_IN_PROCESS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests while their browser is open
     *PAYMENT_VARIABLES,
 }
 SECRETS = {"DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "q8Z!" * 12, "ALLOWED_HOSTS": "karavan.example"}

@@ -1,7 +1,6 @@
 """Races on PostgreSQL with real threads: a flash sale, deadlock bait, expiry against payment and itself."""
 
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -71,7 +70,6 @@ def setup_world(db):  # type: ignore[no-untyped-def]
 def test_flash_sale_sells_exactly_the_last_units(setup_world) -> None:  # type: ignore[no-untyped-def]
     seller, warehouse = setup_world
     buyers = make_buyers(200, "flash")
-    started = time.monotonic()
     for round_number in range(3):
         variant = variant_in_stock(seller=seller, warehouse=warehouse, quantity=50, price="99.00")
         fill_carts(buyers, *([variant] for _ in buyers))
@@ -85,7 +83,7 @@ def test_flash_sale_sells_exactly_the_last_units(setup_world) -> None:  # type: 
         assert Order.objects.filter(lines__variant=variant).count() == 50
         entries = StockLedgerEntry.objects.filter(stock=stock, kind=LedgerKind.RESERVE)
         assert sum(entries.values_list("reserved_delta", flat=True)) == 50
-    assert time.monotonic() - started < 60
+    # How fast a flash sale sells is measured by bench/bench_orders.py, never asserted here.
 
 
 def test_opposite_lock_orders_do_not_deadlock(setup_world) -> None:  # type: ignore[no-untyped-def]

@@ -1,12 +1,18 @@
 """The demo journey end to end over HTTP: register, fill the cart from two sellers, quote, order, pay, admin."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 
 from orders.models import Order
 from orders.tests.factories import TASHKENT_ADDRESS
 
 
+# The order must cost what the quote said; both read the clock, so a departure's cut-off passing
+# between them would change the price. A Monday at 10:00 in Tashkent, 13:00 in Urumqi and Lianyungang.
+@time_machine.travel(datetime(2026, 11, 16, 5, 0, tzinfo=UTC))
 @pytest.mark.django_db(transaction=True)
 def test_buyer_journey_from_registration_to_the_admin(api_client, make_user, market) -> None:  # type: ignore[no-untyped-def]
     registered = api_client.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -267,7 +267,9 @@ def test_worked_tiles_rail_container_against_truck() -> None:
     rail, truck = option_for(result, "rail"), option_for(result, "tir")
     assert rail.breakdown.freight == Decimal("3550.00") and rail.legs[0].units == 1
     assert truck.breakdown.freight == Decimal("11780.00") and truck.legs[0].units == 2
-    twenty_tonnes = plan(extend(SEED, [LIANYUNGANG_ALMATY_TRUCK]), QuoteRequest("LYG", "ALA", 20000, 14), SETTINGS)
+    twenty_tonnes = plan(
+        extend(SEED, [LIANYUNGANG_ALMATY_TRUCK]), QuoteRequest("LYG", "ALA", 20000, 14, ship_date=MONDAY), SETTINGS
+    )
     assert option_for(twenty_tonnes, "tir").breakdown.freight == Decimal("5890.00")
     assert option_for(twenty_tonnes, "rail").breakdown.freight == Decimal("3550.00")
 
@@ -416,9 +418,7 @@ def test_carrying_cost_and_delay_risk_follow_the_settings() -> None:
     assert option.breakdown.delay_risk == Decimal("1250.00")  # half of 10 tail days at 250/day
     custom = plan(small, request, settings_with_rates(carrying_cost_rate_per_year=Decimal("0.5"))).options[0]
     assert custom.breakdown.carrying == Decimal("5000.00")
-    in_yuan = plan(
-        small, QuoteRequest("A", "B", 1000, declared_value=Decimal("365000"), currency="CNY"), SETTINGS
-    ).options[0]
+    in_yuan = plan(small, replace(request, currency="CNY"), SETTINGS).options[0]
     assert in_yuan.breakdown.carrying == Decimal("350.00")
 
 
