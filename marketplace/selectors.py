@@ -83,8 +83,10 @@ def product_list_public(
     seller_id: int | None = None,
     origin_country: str | None = None,
 ) -> QuerySet[Product]:
-    """Active products of any seller, newest first, with their active variants and images."""
-    queryset = Product.objects.filter(status=ProductStatus.ACTIVE).select_related("seller", "category")
+    """Active products of any seller not suspended, newest first, with their active variants and images."""
+    queryset = Product.objects.filter(status=ProductStatus.ACTIVE, seller__suspended_at__isnull=True).select_related(
+        "seller", "category"
+    )
     if q:
         q = q.strip()
         queryset = queryset.filter(

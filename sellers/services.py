@@ -251,3 +251,27 @@ def seller_payout_status_sync(*, stripe_account_id: str) -> Seller | None:
         seller=seller, status=payouts.payout_status_from_account(account), stripe_account_id=stripe_account_id
     )
     return seller
+
+
+@transaction.atomic
+def seller_suspend(*, seller: Seller, reason: str, actor: Any = None) -> Seller:
+    """Take a seller off sale without deleting anything: its goods leave the catalog and cannot be
+    bought; its orders, payouts and ledger stay as they are. Suspending twice keeps the first date."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Say why the seller is suspended.", errors={"reason": ["A reason is required."]})
+    Seller.objects.filter(pk=seller.pk, suspended_at__isnull=True).update(
+        suspended_at=timezone.now(), suspension_reason=reason[:300]
+    )
+    logger.info("Seller %s suspended by %s: %s", seller.pk, getattr(actor, "pk", None), reason)
+    seller.refresh_from_db()
+    return seller
+
+
+@transaction.atomic
+def seller_reinstate(*, seller: Seller, actor: Any = None) -> Seller:
+    """Put a suspended seller's goods back on sale."""
+    Seller.objects.filter(pk=seller.pk).update(suspended_at=None, suspension_reason="")
+    logger.info("Seller %s reinstated by %s", seller.pk, getattr(actor, "pk", None))
+    seller.refresh_from_db()
+    return seller
