@@ -7,8 +7,8 @@ Every change is a conditional UPDATE recorded as an ``OrderEvent``.
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import money_field
 from warehouses.models import OutboundStatus
