@@ -44,3 +44,18 @@ def user_token_obtain(*, email: str, password: str) -> str:
         )
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
+
+
+def user_language_set(*, user: User, language: str) -> str:
+    """Remember the language a person chose (one of ``settings.LANGUAGES``); the admin follows it."""
+    from django.conf import settings
+
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or "").lower()
+    if language not in codes:
+        raise ValidationFailed(
+            f"Unknown language {language!r}.", errors={"language": [f"Use one of: {', '.join(sorted(codes))}."]}
+        )
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    return language
