@@ -23,6 +23,8 @@ CONTROLLED = {
     "CACHE_URL",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
+    # Set by the browser tests' fixture in the test process (Playwright's loop); a deployment never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     *PAYMENT_VARIABLES,
 }
 SECRETS = {"DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "q8Z!" * 12, "ALLOWED_HOSTS": "karavan.example"}
