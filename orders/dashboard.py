@@ -70,19 +70,19 @@ def _days(since: date, until: date) -> list[date]:
 def sales_per_day(*, since: datetime, until: datetime) -> Table:
     """Orders placed, GMV (paid orders' totals) and commission (net of refunds) per day and currency."""
     placed = (
-        Order.objects.filter(placed_at__gte=since, placed_at__lt=until)
+        Order.objects.filter(placed_at__gte=since, placed_at__lte=until)
         .annotate(day=TruncDate("placed_at"))
         .values("day", "currency")
         .annotate(orders=Count("id"))
     )
     paid = (
-        Order.objects.filter(paid_at__gte=since, paid_at__lt=until)
+        Order.objects.filter(paid_at__gte=since, paid_at__lte=until)
         .annotate(day=TruncDate("paid_at"))
         .values("day", "currency")
         .annotate(gmv=Sum("total"))
     )
     commission = (
-        LedgerEntry.objects.filter(account=LedgerAccount.COMMISSION, created_at__gte=since, created_at__lt=until)
+        LedgerEntry.objects.filter(account=LedgerAccount.COMMISSION, created_at__gte=since, created_at__lte=until)
         .annotate(day=TruncDate("created_at"))
         .values("day", "currency")
         .annotate(minor=Sum("amount_minor"))
