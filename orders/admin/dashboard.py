@@ -29,6 +29,7 @@ CHART_STYLE = Style(
     major_label_font_size=11,
     legend_font_size=11,
     title_font_size=14,
+    no_data_font_size=18,
 )
 
 
