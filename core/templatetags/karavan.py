@@ -1,5 +1,6 @@
 """Template filters that format numbers, money, exchange rates and addresses for people, in their language."""
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -75,7 +76,7 @@ def country_name(code: Any) -> str:
     if not code:
         return "—"
     try:
-        names = Locale.parse(_locale()).territories
+        names: Mapping[str, str] = Locale.parse(_locale()).territories
     except (UnknownLocaleError, ValueError):
         names = {}
     return str(names.get(str(code).upper(), code))

@@ -68,8 +68,8 @@ def test_the_dashboard_draws_its_charts_and_exports_formula_safe_csv(operator, p
     stock = operator.get(reverse("admin:orders_operator_dashboard_csv", args=["stock_value"])).content.decode()
     assert "URC" in stock and "LYG" in stock
     # A name that a spreadsheet would run as a formula stays text.
-    from orders.dashboard import Table
     from core.csv_export import csv_response
+    from orders.dashboard import Table
 
     formula = csv_response(filename="x.csv", header=["a"], rows=[["=HYPERLINK(1)"], ["-2+3"], [-5]])
     assert formula.content.decode("utf-8-sig").splitlines()[1:] == ["'=HYPERLINK(1)", "'-2+3", "-5"]

@@ -263,7 +263,9 @@ def test_a_cycle_count_books_its_differences_through_the_ledger(shift) -> None:
 def test_a_count_of_a_row_that_moved_since_is_refused_and_books_nothing(shift) -> None:
     client = shift["client"]
     big = stock_with(variant=shift["big"], warehouse=shift["ala"], on_hand=10)
-    client.post(reverse("admin:warehouses_stock_changelist"), {"action": "start_cycle_count", "_selected_action": [big.pk]})
+    client.post(
+        reverse("admin:warehouses_stock_changelist"), {"action": "start_cycle_count", "_selected_action": [big.pk]}
+    )
     count = CycleCount.objects.get()
     line = count.lines.get()
     url = reverse("admin:warehouses_cyclecount_change", args=[count.pk])
@@ -283,7 +285,9 @@ def test_another_warehouses_count_is_404(shift, make_user) -> None:
     tas = stock_with(variant=shift["big"], warehouse=shift["tas"], on_hand=3)
     other_client = Client()
     other_client.force_login(other)
-    other_client.post(reverse("admin:warehouses_stock_changelist"), {"action": "start_cycle_count", "_selected_action": [tas.pk]})
+    other_client.post(
+        reverse("admin:warehouses_stock_changelist"), {"action": "start_cycle_count", "_selected_action": [tas.pk]}
+    )
     count = CycleCount.objects.get()
     url = reverse("admin:warehouses_cyclecount_change", args=[count.pk])
     line = count.lines.get()
