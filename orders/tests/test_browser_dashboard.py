@@ -45,7 +45,7 @@ def test_an_operator_sees_the_dashboard_charts(new_page, orders_placed) -> None:
         screenshot(phone, "operator-dashboard-phone-ru")
         order = reverse("admin:orders_order_changelist")
         desk.goto(order)
-        desk.click("#result_list th a")
+        desk.click("#result_list tbody th a")
         screenshot(desk, "operator-order-desktop")
         phone.goto(desk.url)
         screenshot(phone, "operator-order-phone-ru")
