@@ -83,6 +83,7 @@ run: install messages
 	@echo "  buyer   buyer@karavan.local / karavan-buyer        (has a paid demo order)"
 	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller"
 	@echo "  staff   staff.ala@karavan.local / karavan-staff    (Almaty warehouse: admin and scanner API)"
+	@echo "  operator operator@karavan.local / karavan-operator (/admin/orders/order/dashboard/)"
 	@echo "Celery worker and beat run in the background (expiry, consolidation, estimates, rates):"
 	@echo "  logs    $(LOG_DIR)/worker.log  $(LOG_DIR)/beat.log"
 	@echo "Ctrl-C stops the server, the worker and beat together."

@@ -60,3 +60,18 @@ def notification_mark_read(*, notification: Notification, at: datetime | None = 
 def notifications_create(*, rows: list[Notification]) -> None:
     """Insert notifications; a row whose (user, dedupe_key) exists is skipped, so a re-run writes nothing twice."""
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def user_language_set(*, user: User, language: str) -> str:
+    """Remember the language a person chose (one of ``settings.LANGUAGES``); the admin follows it."""
+    from django.conf import settings
+
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or "").lower()
+    if language not in codes:
+        raise ValidationFailed(
+            f"Unknown language {language!r}.", errors={"language": [f"Use one of: {', '.join(sorted(codes))}."]}
+        )
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    return language

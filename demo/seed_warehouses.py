@@ -20,7 +20,7 @@ from accounts.models import User
 from demo.ownership import demo_variants
 from marketplace.models import ProductStatus, ProductVariant
 from warehouses.models import StockLedgerEntry, Warehouse, WarehouseKind
-from warehouses.services import staff_assign, stock_receive, warehouse_staff_group_ensure
+from warehouses.services import staff_assign, stock_receive, stock_settings_update, warehouse_staff_group_ensure
 from warehouses.transport.models import Hub
 from warehouses.transport.services import network_load_seed
 
@@ -66,6 +66,12 @@ PERISHABLE_PLACEMENT = {
 def _quantity(sku: str, code: str) -> int:
     """A stable demo quantity between 12 and 120 (the same on every run)."""
     return 12 + zlib.crc32(f"{sku}:{code}".encode()) % 109
+
+
+def _bin(sku: str, code: str) -> str:
+    """A stable demo bin (aisle-rack-shelf), so pick lists have an order to walk."""
+    number = zlib.crc32(f"bin:{sku}:{code}".encode())
+    return f"{'ABCDEF'[number % 6]}-{number // 6 % 12 + 1:02d}-{number // 72 % 4 + 1}"
 
 
 def _warehouses(log: Callable[[str], None]) -> dict[str, Warehouse]:
@@ -124,13 +130,14 @@ def stock_seed(
             warehouse = warehouses[code]
             if (variant.pk, warehouse.pk) in seeded:
                 continue
-            stock_receive(
+            stock = stock_receive(
                 variant_id=variant.pk,
                 warehouse_id=warehouse.pk,
                 quantity=_quantity(variant.sku, code),
                 reference=SEED_REFERENCE,
                 reason="Demo opening stock",
             )
+            stock_settings_update(stock=stock, bin_location=_bin(variant.sku, code))
             received += 1
     log(f"  stock: {received} stock rows received ({len(seeded)} already there)")
 

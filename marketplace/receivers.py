@@ -29,6 +29,7 @@ from marketplace.services.images import storage_files_delete
 from marketplace.services.price_history import variant_prices_record
 from marketplace.services.prices import product_prices_refresh
 from sellers.models import Seller
+from sellers.signals import seller_sale_status_changed
 from warehouses.models import Stock, Warehouse
 from warehouses.signals import stock_availability_changed
 from warehouses.transport.models import DeliveryEstimate
@@ -90,3 +91,8 @@ def rates_stored(sender: Any, **kwargs: Any) -> None:
 
     catalog_cache_bump()
     reference_prices_refresh_task.delay()
+
+
+@receiver(seller_sale_status_changed, sender=Seller, dispatch_uid="marketplace.catalog_seller_sale_status")
+def seller_sale_status(sender: Any, **kwargs: Any) -> None:
+    catalog_cache_bump()  # sent after commit already: a suspended seller's goods leave the pages at once

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.exceptions import NotFound
-from marketplace.models import CatalogImport, Category, Product, ProductImage, ProductStatus, ProductVariant
+from marketplace.models import CatalogImport, Category, Product, ProductImage, ProductVariant
 from sellers.models import Seller
 
 SELLER_ORDERINGS = {
@@ -74,40 +74,6 @@ def category_descendant_ids(*, slug: str) -> list[int]:
         found.append(current)
         stack.extend(children.get(current, []))
     return found
-
-
-def product_list_public(
-    *,
-    q: str | None = None,
-    category: str | None = None,
-    seller_id: int | None = None,
-    origin_country: str | None = None,
-) -> QuerySet[Product]:
-    """Active products of any seller, newest first, with their active variants and images."""
-    queryset = Product.objects.filter(status=ProductStatus.ACTIVE).select_related("seller", "category")
-    if q:
-        q = q.strip()
-        queryset = queryset.filter(
-            Q(search_text__contains=q.lower())
-            | Exists(ProductVariant.objects.filter(product=OuterRef("pk"), sku__iexact=q, is_active=True))
-        )
-    if category:
-        queryset = queryset.filter(category_id__in=category_descendant_ids(slug=category))
-    if seller_id:
-        queryset = queryset.filter(seller_id=seller_id)
-    if origin_country:
-        queryset = queryset.filter(origin_country=origin_country.upper())
-    return queryset.order_by("-created_at", "-id").prefetch_related(
-        Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True).order_by("id")),
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-    )
-
-
-def product_get_public(*, product_id: int) -> Product:
-    product = product_list_public().filter(pk=product_id).first()
-    if product is None:
-        raise NotFound("No such product.")
-    return product
 
 
 def category_list() -> list[Category]:

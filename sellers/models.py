@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 def default_commission_percent() -> Decimal:
@@ -20,29 +21,42 @@ def default_commission_percent() -> Decimal:
 
 
 class PayoutStatus(models.TextChoices):
-    PENDING = "pending", "Pending (onboarding not finished)"
-    ENABLED = "enabled", "Enabled"
-    RESTRICTED = "restricted", "Restricted (payouts on hold)"
+    PENDING = "pending", _("Pending (onboarding not finished)")
+    ENABLED = "enabled", _("Enabled")
+    RESTRICTED = "restricted", _("Restricted (payouts on hold)")
 
 
 class Seller(models.Model):
-    display_name = models.CharField(max_length=120)
-    legal_name = models.CharField(max_length=200)
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2; an SCO member or partner.")
-    currency = models.CharField(max_length=3, help_text="ISO 4217; prices of this seller's goods are in it.")
+    display_name = models.CharField(_("display name"), max_length=120)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2; an SCO member or partner."))
+    currency = models.CharField(
+        _("currency"), max_length=3, help_text=_("ISO 4217; prices of this seller's goods are in it.")
+    )
     commission_percent = models.DecimalField(
+        _("commission (%)"),
         max_digits=5,
         decimal_places=2,
         default=default_commission_percent,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Platform commission on this seller's sales, in percent. Editable by platform admins only.",
+        help_text=_("Platform commission on this seller's sales, in percent. Editable by platform admins only."),
     )
-    payout_status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.PENDING)
-    stripe_account_id = models.CharField(max_length=64, blank=True, help_text="Stripe Connect account (acct_...).")
-    created_at = models.DateTimeField(auto_now_add=True)
+    payout_status = models.CharField(
+        _("payout status"), max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.PENDING
+    )
+    stripe_account_id = models.CharField(
+        _("Stripe account"), max_length=64, blank=True, help_text=_("Stripe Connect account (acct_...).")
+    )
+    # A seller with orders is never deleted (its orders, payouts and ledger refer to it): it is
+    # suspended, which takes its goods off sale and keeps every record.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("seller")
+        verbose_name_plural = _("sellers")
         constraints = [
             models.CheckConstraint(
                 condition=Q(commission_percent__gte=0) & Q(commission_percent__lte=100),
@@ -56,10 +70,14 @@ class Seller(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} ({self.country})"
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
 
 class MemberRole(models.TextChoices):
-    OWNER = "owner", "Owner"
-    STAFF = "staff", "Staff"
+    OWNER = "owner", _("Owner")
+    STAFF = "staff", _("Staff")
 
 
 class SellerMember(models.Model):

@@ -32,6 +32,7 @@ from sellers.models import (
     SellerInvitation,
     SellerMember,
 )
+from sellers.signals import seller_sale_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -262,3 +263,34 @@ def seller_follow(*, seller: Seller, user: Any) -> SellerFollower:
 
 def seller_unfollow(*, seller: Seller, user: Any) -> None:
     SellerFollower.objects.filter(seller=seller, user=user).delete()
+
+
+def _sale_status_changed(seller: Seller) -> None:
+    seller_id = seller.pk
+    transaction.on_commit(lambda: seller_sale_status_changed.send(sender=Seller, seller_id=seller_id))
+
+
+@transaction.atomic
+def seller_suspend(*, seller: Seller, reason: str, actor: Any = None) -> Seller:
+    """Take a seller off sale without deleting anything: its goods leave the catalog and cannot be
+    bought; its orders, payouts and ledger stay as they are. Suspending twice keeps the first date."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Say why the seller is suspended.", errors={"reason": ["A reason is required."]})
+    Seller.objects.filter(pk=seller.pk, suspended_at__isnull=True).update(
+        suspended_at=timezone.now(), suspension_reason=reason[:300]
+    )
+    logger.info("Seller %s suspended by %s: %s", seller.pk, getattr(actor, "pk", None), reason)
+    _sale_status_changed(seller)
+    seller.refresh_from_db()
+    return seller
+
+
+@transaction.atomic
+def seller_reinstate(*, seller: Seller, actor: Any = None) -> Seller:
+    """Put a suspended seller's goods back on sale."""
+    Seller.objects.filter(pk=seller.pk).update(suspended_at=None, suspension_reason="")
+    logger.info("Seller %s reinstated by %s", seller.pk, getattr(actor, "pk", None))
+    _sale_status_changed(seller)
+    seller.refresh_from_db()
+    return seller

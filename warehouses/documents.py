@@ -1,4 +1,5 @@
-"""Printable warehouse documents (print-ready HTML): pick lists, packing slips and departure manifests.
+"""Printable warehouse documents (print-ready HTML): pick lists, packing slips, departure manifests and
+barcode labels, in the reader's language (rendered under the request's active language).
 
 The manifest lists, per line, what customs and the carrier ask for: the 6-digit HS code, the
 country of origin, the weight and the declared value (summed per currency, never converted).
@@ -13,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.money import Money, money_round
-from warehouses.models import OutboundShipment
+from warehouses.barcodes import label_for
+from warehouses.floor import floor_lines, variant_label
+from warehouses.models import OutboundShipment, Stock
 
 
 @dataclass
@@ -61,7 +64,8 @@ def manifest_build(*, departure: Any, shipments: Iterable[OutboundShipment]) -> 
                     shipment=shipment,
                     unit=shipment.departure_unit.number if shipment.departure_unit else "",
                     sku=line.variant.sku,
-                    description=product.title + (f" — {line.variant.name}" if line.variant.name else ""),
+                    description=variant_label(line.variant).split(" · ", 1)[-1]
+                    + (f" ({product.title})" if line.variant.name and product.title != line.variant.name else ""),
                     hs_code=(product.hs_code or "")[:6],
                     origin_country=product.origin_country,
                     quantity=line.quantity,
@@ -76,12 +80,29 @@ def _render(template: str, context: dict[str, Any]) -> str:
     return render_to_string(template, {"printed_at": timezone.now(), **context})
 
 
+def _with_floor_lines(shipments: Iterable[OutboundShipment]) -> list[tuple[OutboundShipment, list[Any]]]:
+    return [
+        (shipment, floor_lines(warehouse_id=shipment.warehouse_id, lines=shipment.lines.all()))
+        for shipment in shipments
+    ]
+
+
 def pick_list_render(*, shipments: Iterable[OutboundShipment]) -> str:
-    return _render("warehouses/documents/pick_list.html", {"shipments": list(shipments)})
+    """One page per shipment, its lines in bin order: a picker walks the aisles once."""
+    return _render("warehouses/documents/pick_list.html", {"pages": _with_floor_lines(shipments)})
 
 
 def packing_slip_render(*, shipments: Iterable[OutboundShipment]) -> str:
-    return _render("warehouses/documents/packing_slip.html", {"shipments": list(shipments)})
+    return _render("warehouses/documents/packing_slip.html", {"pages": _with_floor_lines(shipments)})
+
+
+def labels_render(*, stocks: Iterable[Stock], copies: int = 1) -> str:
+    """Barcode labels of stock rows (EAN/GTIN when valid, else Code 128 of the SKU), ``copies`` each."""
+    labels = []
+    for stock in stocks:
+        label = label_for(sku=stock.variant.sku, gtin=stock.variant.barcode)
+        labels.extend([(stock, label)] * copies)
+    return _render("warehouses/documents/labels.html", {"labels": labels})
 
 
 def manifest_render(*, manifests: Iterable[Manifest]) -> str:

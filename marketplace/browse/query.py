@@ -181,7 +181,8 @@ def _rates_for(converter: Converter) -> tuple[dict[str, Decimal], set[str]]:
 def browse_build(*, params: BrowseParams, stock: StockSource, converter: Converter | None) -> Browse:
     """Check the request against the database (unknown category or seller → 400) and build its query."""
     categories = category_tree()
-    queryset = Product.objects.filter(status=ProductStatus.ACTIVE)
+    # A suspended seller's goods are off sale (issue 15): not listed, not counted in facets.
+    queryset = Product.objects.filter(status=ProductStatus.ACTIVE, seller__suspended_at__isnull=True)
     errors: dict[str, list[str]] = {}
     if params.category is not None:
         root = next((pk for pk, category in categories.items() if category.slug == params.category), None)
@@ -322,7 +323,7 @@ def browse_page(browse: Browse, *, offset: int, limit: int) -> list[Product]:
 def product_get_public_detail(*, product_id: int, stock: StockSource, routes: DeliveryRoutes | None) -> Product:
     """An active product with ``in_stock``, ``delivery_tier``, images and its active variants (``in_stock`` each)."""
     queryset = (
-        Product.objects.filter(status=ProductStatus.ACTIVE, pk=product_id)
+        Product.objects.filter(status=ProductStatus.ACTIVE, pk=product_id, seller__suspended_at__isnull=True)
         .select_related("seller", "category")
         .annotate(in_stock=stock.product_in_stock())
     )

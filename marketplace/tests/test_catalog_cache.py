@@ -177,6 +177,18 @@ def test_a_status_change_is_shown_at_once(shelf, catalog_cache) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_suspended_sellers_goods_leave_the_cached_pages_at_once(shelf, catalog_cache) -> None:
+    from sellers.services import seller_reinstate, seller_suspend
+
+    assert _row("Wheat flour") is not None
+    seller_suspend(seller=shelf.flour.seller, reason="counterfeit reports")
+    assert _row("Wheat flour") is None
+    assert APIClient().get(f"{URL}{shelf.flour.pk}/").status_code == 404
+    seller_reinstate(seller=shelf.flour.seller)
+    assert _row("Wheat flour") is not None
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_new_image_is_shown_at_once(shelf, catalog_cache) -> None:
     assert _row("Wheat flour")["image"] is None
     buffer = io.BytesIO()

@@ -41,7 +41,7 @@ def _variant_for_cart(variant_id: Any) -> ProductVariant:
     variant = ProductVariant.objects.select_related("product", "seller").filter(pk=variant_id).first()
     if variant is None:
         raise CartLineInvalid("No such product variant.", errors={"variant": ["Unknown variant."]})
-    if not variant.is_active or variant.product.status != ProductStatus.ACTIVE:
+    if not variant.is_active or variant.product.status != ProductStatus.ACTIVE or variant.seller.is_suspended:
         raise CartLineInvalid("This product is not for sale.", errors={"variant": ["Not for sale."]})
     if variant.price is None:
         raise CartLineInvalid("This product has no price yet.", errors={"variant": ["Not for sale."]})

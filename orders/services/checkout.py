@@ -150,7 +150,12 @@ def checkout_lines_for_cart(*, cart: Cart, user: Any = None, at: datetime | None
     errors: dict[str, list[str]] = {}
     for item in items:
         variant = item.variant
-        if not variant.is_active or variant.product.status != ProductStatus.ACTIVE or variant.price is None:
+        if (
+            not variant.is_active
+            or variant.product.status != ProductStatus.ACTIVE
+            or variant.price is None
+            or variant.seller.is_suspended
+        ):
             errors[f"items.{item.pk}"] = [f"{variant.sku} is no longer for sale; remove it from the cart."]
             continue
         live = live_line_pricing(

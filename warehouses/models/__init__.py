@@ -1,5 +1,6 @@
 """Warehouse tables: warehouses and staff, stock with its ledger, inbound and outbound shipments."""
 
+from warehouses.models.counts import CycleCount, CycleCountLine, CycleCountStatus
 from warehouses.models.inbound import InboundLine, InboundShipment, InboundStatus
 from warehouses.models.outbound import (
     OutboundLine,
@@ -13,6 +14,9 @@ from warehouses.models.warehouse import StaffAssignment, Warehouse, WarehouseKin
 
 __all__ = [
     "STOCK_UNITS_MAX",
+    "CycleCount",
+    "CycleCountLine",
+    "CycleCountStatus",
     "InboundLine",
     "InboundShipment",
     "InboundStatus",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 #: Stock counts are IntegerFields (32-bit on PostgreSQL): no count or change may pass this.
 STOCK_UNITS_MAX = 2**31 - 1
@@ -15,17 +16,29 @@ class Stock(models.Model):
     oversell even if a service had a bug; services change the counts with conditional updates.
     """
 
-    variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="stock_levels")
-    warehouse = models.ForeignKey("warehouses.Warehouse", on_delete=models.PROTECT, related_name="stock")
-    on_hand = models.IntegerField(default=0)
-    reserved = models.IntegerField(default=0)
-    low_stock_threshold = models.PositiveIntegerField(
-        default=5, help_text="The low-stock view lists this row when available units fall to this level."
+    variant = models.ForeignKey(
+        "marketplace.ProductVariant", on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("variant")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.PROTECT, related_name="stock", verbose_name=_("warehouse")
+    )
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock threshold"),
+        default=5,
+        help_text=_("The low-stock view lists this row when available units fall to this level."),
+    )
+    # Where the units sit (aisle-rack-shelf, e.g. "A-03-2"): pick lists are sorted by it.
+    bin_location = models.CharField(
+        _("bin location"), max_length=32, blank=True, help_text=_("Aisle-rack-shelf, e.g. A-03-2.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["warehouse__code", "variant_id"]
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
         constraints = [
             models.UniqueConstraint(fields=["variant", "warehouse"], name="stock_unique_per_warehouse"),
             models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stock_on_hand_non_negative"),
@@ -44,32 +57,41 @@ class Stock(models.Model):
 
 
 class LedgerKind(models.TextChoices):
-    RECEIVE = "receive", "Receive"
-    RESERVE = "reserve", "Reserve"
-    RELEASE = "release", "Release"
-    SHIP = "ship", "Ship"
-    ADJUST = "adjust", "Adjust"
+    RECEIVE = "receive", _("Receive")
+    RESERVE = "reserve", _("Reserve")
+    RELEASE = "release", _("Release")
+    SHIP = "ship", _("Ship")
+    ADJUST = "adjust", _("Adjust")
+    COUNT = "count", _("Cycle count")
 
 
 class StockLedgerEntry(models.Model):
     """One change of a stock row; the sums of the deltas always equal the row's counts."""
 
-    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="ledger_entries")
-    kind = models.CharField(max_length=8, choices=LedgerKind.choices)
-    on_hand_delta = models.IntegerField(default=0)
-    reserved_delta = models.IntegerField(default=0)
-    on_hand_after = models.IntegerField()
-    reserved_after = models.IntegerField()
-    reference = models.CharField(max_length=100, blank=True, help_text="Order, shipment or inbound reference.")
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("stock"))
+    kind = models.CharField(_("kind"), max_length=8, choices=LedgerKind.choices)
+    on_hand_delta = models.IntegerField(_("on hand change"), default=0)
+    reserved_delta = models.IntegerField(_("reserved change"), default=0)
+    on_hand_after = models.IntegerField(_("on hand after"))
+    reserved_after = models.IntegerField(_("reserved after"))
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True, help_text=_("Order, shipment or inbound reference.")
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "stock ledger entries"
+        verbose_name = _("stock ledger entry")
+        verbose_name_plural = _("stock ledger entries")
         indexes = [models.Index(fields=["reference"], name="stock_ledger_reference")]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Inbound writes: a seller announces goods sent to a warehouse; staff receive them line by line."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -73,11 +74,25 @@ def inbound_shipment_mark_in_transit(*, shipment: InboundShipment, actor: Any = 
     return shipment
 
 
+@dataclass(frozen=True, slots=True)
+class InboundCount:
+    """One SKU as counted at the dock: every unit that arrived, and how many of them are damaged (and why)."""
+
+    sku: str
+    quantity_received: int
+    quantity_damaged: int = 0
+    damage_reason: str = ""
+
+
+def _counts(lines: Sequence[tuple[str, int] | InboundCount]) -> list[InboundCount]:
+    return [line if isinstance(line, InboundCount) else InboundCount(line[0], line[1]) for line in lines]
+
+
 @transaction.atomic
 def inbound_shipment_receive(
     *,
     shipment: InboundShipment,
-    lines: Sequence[tuple[str, int]],
+    lines: Sequence[tuple[str, int] | InboundCount],
     actor: Any = None,
     complete: bool = False,
 ) -> InboundShipment:
@@ -85,31 +100,38 @@ def inbound_shipment_receive(
 
     A line is received once (again → 409). When every line is counted (or ``complete`` closes the
     shipment, counting unscanned lines as 0) the shipment becomes ``received``, or ``discrepancy``
-    when any line differs from what was announced. An SKU of the seller's that was not announced is
-    recorded as a surplus line (expected 0).
+    when any line differs from what was announced or arrived damaged. An SKU of the seller's that
+    was not announced is recorded as a surplus line (expected 0). Damaged units (an
+    ``InboundCount`` with a reason) are counted as received but not put on the shelf.
     """
+    counts = _counts(lines)
     locked = InboundShipment.objects.select_for_update().get(pk=shipment.pk)
     if not locked.is_open:
         raise AlreadyReceived(f"This shipment was already received ({locked.status}).", current_status=locked.status)
-    if not lines and not complete:
+    if not counts and not complete:
         raise ValidationFailed("Scan at least one line.", errors={"lines": ["At least one line is required."]})
     existing = {line.variant.sku: line for line in locked.lines.select_related("variant")}
     errors: dict[str, list[str]] = {}
     seen: set[str] = set()
-    for index, (sku, quantity) in enumerate(lines):
+    for index, count in enumerate(counts):
+        sku, quantity, damaged = count.sku, count.quantity_received, count.quantity_damaged
         if not isinstance(quantity, int) or quantity < 0:
             errors[f"lines.{index}.quantity_received"] = ["Must be 0 or more."]
+        elif not isinstance(damaged, int) or not 0 <= damaged <= quantity:
+            errors[f"lines.{index}.quantity_damaged"] = [f"Must be between 0 and the {quantity} received."]
+        elif damaged and not count.damage_reason.strip():
+            errors[f"lines.{index}.damage_reason"] = ["Say what is wrong with the damaged units."]
         if sku in seen:
             errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is listed twice."]
         seen.add(sku)
-    unknown = [sku for sku, _ in lines if sku not in existing]
+    unknown = [count.sku for count in counts if count.sku not in existing]
     surplus_variants = _variants_by_sku(seller=locked.seller, skus=unknown) if unknown else {}
-    for index, (sku, _) in enumerate(lines):
-        if sku not in existing and sku not in surplus_variants:
-            errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is not one of this seller's variants."]
+    for index, count in enumerate(counts):
+        if count.sku not in existing and count.sku not in surplus_variants:
+            errors[f"lines.{index}.sku"] = [f"SKU {count.sku!r} is not one of this seller's variants."]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
-    for sku, _ in lines:
+    for sku in (count.sku for count in counts):
         line = existing.get(sku)
         if line is not None and line.quantity_received is not None:
             raise AlreadyReceived(
@@ -122,17 +144,23 @@ def inbound_shipment_receive(
     now = timezone.now()
     actor_id = _actor_id(actor)
     received: list[ReceiptLine] = []
-    for sku, quantity in lines:
-        line = existing.get(sku)
+    for count in counts:
+        line = existing.get(count.sku)
         if line is None:
-            line = InboundLine.objects.create(shipment=locked, variant=surplus_variants[sku], quantity_expected=0)
-            existing[sku] = line
-        line.quantity_received = quantity
+            line = InboundLine.objects.create(shipment=locked, variant=surplus_variants[count.sku], quantity_expected=0)
+            existing[count.sku] = line
+        line.quantity_received = count.quantity_received
+        line.quantity_damaged = count.quantity_damaged
+        line.damage_reason = count.damage_reason.strip()[:200] if count.quantity_damaged else ""
         line.received_at = now
         line.received_by_id = actor_id
-        line.save(update_fields=["quantity_received", "received_at", "received_by"])
-        if quantity > 0:
-            received.append(ReceiptLine(line.variant_id, quantity))
+        line.save(
+            update_fields=["quantity_received", "quantity_damaged", "damage_reason", "received_at", "received_by"]
+        )
+        sellable = count.quantity_received - count.quantity_damaged
+        if sellable > 0:
+            note = f"{count.quantity_damaged} more arrived damaged: {line.damage_reason}" if line.damage_reason else ""
+            received.append(ReceiptLine(line.variant_id, sellable, reason=note))
     # All stock rows at once, in the lock helper's order (not the scan order), and only after the
     # lines are written, so orders competing for these rows wait as briefly as possible.
     stock_receive_many(warehouse_id=locked.warehouse_id, lines=received, reference=locked.reference, actor=actor)
@@ -144,7 +172,9 @@ def inbound_shipment_receive(
                 line.received_by_id = actor_id
                 line.save(update_fields=["quantity_received", "received_at", "received_by"])
     if all(line.quantity_received is not None for line in existing.values()):
-        balanced = all(line.quantity_received == line.quantity_expected for line in existing.values())
+        balanced = all(
+            line.quantity_received == line.quantity_expected and not line.quantity_damaged for line in existing.values()
+        )
         locked.status = InboundStatus.RECEIVED if balanced else InboundStatus.DISCREPANCY
         locked.received_at = now
         locked.save(update_fields=["status", "received_at"])

@@ -219,8 +219,10 @@ def outbound_shipment_dispatch(
     seal_numbers: Sequence[str] = (),
     actor: Any = None,
     location: str = "",
+    carrier_name: str = "",
 ) -> OutboundShipment:
-    """Handed to the carrier under a TIR carnet or SMGS note: the reserved units leave the stock."""
+    """Handed to the carrier under a TIR carnet or SMGS note (or to a courier with a tracking
+    number, ``carrier_name`` naming the courier): the reserved units leave the stock."""
     carrier_ref = (carrier_ref or "").strip()
     if not carrier_ref:
         raise ValidationFailed(
@@ -234,11 +236,17 @@ def outbound_shipment_dispatch(
         allowed=[OutboundStatus.PACKED],
         new_status=OutboundStatus.DISPATCHED,
         action="dispatch",
-        fields={"dispatched_at": now, "carrier_ref": carrier_ref, "seal_numbers": seals},
+        fields={
+            "dispatched_at": now,
+            "carrier_ref": carrier_ref,
+            "carrier_name": (carrier_name or "").strip()[:64],
+            "seal_numbers": seals,
+        },
     )
     shipment = OutboundShipment.objects.select_related("warehouse").get(pk=shipment.pk)
     stock_ship(allocations=_allocations(shipment), reference=shipment.reference, actor=actor)
-    note = f"Carrier reference {carrier_ref}" + (f", seals {', '.join(seals)}" if seals else "")
+    note = (f"{carrier_name.strip()} " if carrier_name.strip() else "") + f"Carrier reference {carrier_ref}"
+    note += f", seals {', '.join(seals)}" if seals else ""
     event = ShipmentEvent.objects.create(
         shipment=shipment,
         code=ShipmentEventCode.DISPATCHED,

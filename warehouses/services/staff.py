@@ -19,6 +19,8 @@ STAFF_PERMISSIONS = {
     "outboundshipment": ["view", "change"],
     "outboundline": ["view"],
     "shipmentevent": ["view", "add"],
+    "cyclecount": ["view", "change"],
+    "cyclecountline": ["view"],
 }
 
 

@@ -233,6 +233,8 @@ def stock_ship(*, allocations: Sequence[Allocation], reference: str, actor: Any 
 class ReceiptLine:
     variant_id: int
     quantity: int
+    #: Kept on this line's ledger row (e.g. "2 more arrived damaged: crushed box").
+    reason: str = ""
 
 
 @transaction.atomic
@@ -247,12 +249,15 @@ def stock_receive_many(
     in primary-key order.
     """
     quantities: dict[int, int] = {}
+    reasons: dict[int, list[str]] = {}
     for line in lines:
         if not isinstance(line.quantity, int) or line.quantity < 1:
             raise ValidationFailed(
                 "Received quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]}
             )
         quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+        if line.reason:
+            reasons.setdefault(line.variant_id, []).append(line.reason)
     if not quantities:
         return []
     # New rows in variant order: two receipts creating the same rows wait for each other in one order too.
@@ -266,8 +271,13 @@ def stock_receive_many(
     for stock in stocks:
         quantity = quantities[stock.variant_id]
         Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity, updated_at=now)
+        line_reason = "; ".join(
+            [reason, *reasons.get(stock.variant_id, [])] if reason else reasons.get(stock.variant_id, [])
+        )
         entries.append(
-            _entry(stock, LedgerKind.RECEIVE, on_hand_delta=quantity, reference=reference, reason=reason, actor=actor)
+            _entry(
+                stock, LedgerKind.RECEIVE, on_hand_delta=quantity, reference=reference, reason=line_reason, actor=actor
+            )
         )
     StockLedgerEntry.objects.bulk_create(entries)
     return list(Stock.objects.filter(pk__in=[stock.pk for stock in stocks]).order_by("pk"))
@@ -315,3 +325,102 @@ def stock_adjust(*, stock: Stock, delta: int, reason: str, actor: Any, reference
     _entry(locked, LedgerKind.ADJUST, on_hand_delta=delta, reference=reference, reason=reason, actor=actor).save()
     locked.refresh_from_db()
     return locked
+
+
+@dataclass(frozen=True, slots=True)
+class CountedRow:
+    """A stock row as counted: ``on_hand_when_counted`` is what the system held when the count was taken."""
+
+    stock_id: int
+    counted: int
+    on_hand_when_counted: int
+
+
+@transaction.atomic
+def stock_count_book(*, rows: Sequence[CountedRow], reference: str, actor: Any = None) -> dict[int, int]:
+    """Book a cycle count: each row's on-hand becomes what was counted, the difference in the ledger.
+
+    All rows are locked at once through ``stock_lock``. A row whose on-hand moved since it was
+    counted (a receipt or a dispatch in between) refuses the whole booking: the shelf and the
+    count no longer describe the same moment, so the row must be counted again. A count below
+    the units reserved for orders is refused too (those units must be on the shelf). Nothing is
+    written unless every row can be booked. Returns the difference booked per stock id.
+    """
+    wanted: dict[int, CountedRow] = {}
+    for row in rows:
+        if isinstance(row.counted, bool) or not isinstance(row.counted, int) or not 0 <= row.counted <= STOCK_UNITS_MAX:
+            raise ValidationFailed(
+                "A count is a whole number of units.", errors={str(row.stock_id): ["Must be 0 or more."]}
+            )
+        if row.stock_id in wanted:
+            raise ValidationFailed("A stock row is counted twice.", errors={str(row.stock_id): ["Counted twice."]})
+        wanted[row.stock_id] = row
+    stocks = stock_lock(stock_ids=wanted)
+    if len(stocks) != len(wanted):
+        raise Conflict("Some counted stock rows no longer exist.", code="count_stale")
+    stale = {
+        str(stock.pk): [f"On hand moved from {wanted[stock.pk].on_hand_when_counted} to {stock.on_hand}: count again."]
+        for stock in stocks
+        if stock.on_hand != wanted[stock.pk].on_hand_when_counted
+    }
+    if stale:
+        raise Conflict("Stock moved since it was counted; count those rows again.", code="count_stale", errors=stale)
+    short = {
+        str(stock.pk): [f"Counted {wanted[stock.pk].counted}, but {stock.reserved} are reserved for orders."]
+        for stock in stocks
+        if wanted[stock.pk].counted < stock.reserved
+    }
+    if short:
+        raise Conflict(
+            "A count is below the units reserved for orders; look for them before booking.",
+            code="count_below_reserved",
+            errors=short,
+        )
+    now = timezone.now()
+    differences: dict[int, int] = {}
+    entries = []
+    for stock in stocks:
+        counted = wanted[stock.pk].counted
+        delta = counted - stock.on_hand
+        differences[stock.pk] = delta
+        if delta == 0:
+            continue
+        # Conditional on the locked value: the row cannot have moved, and the check says so.
+        updated = Stock.objects.filter(pk=stock.pk, on_hand=stock.on_hand).update(on_hand=counted, updated_at=now)
+        if updated != 1:
+            raise Conflict("Stock moved while booking the count.", code="count_stale")
+        entries.append(
+            _entry(
+                stock,
+                LedgerKind.COUNT,
+                on_hand_delta=delta,
+                reference=reference,
+                reason=f"Counted {counted}, the system held {stock.on_hand}.",
+                actor=actor,
+            )
+        )
+    StockLedgerEntry.objects.bulk_create(entries)
+    return differences
+
+
+@transaction.atomic
+def stock_settings_update(
+    *, stock: Stock, bin_location: str | None = None, low_stock_threshold: int | None = None
+) -> Stock:
+    """Where the row's units sit and when it counts as low; the counts themselves never change here."""
+    changes: dict[str, Any] = {}
+    if bin_location is not None:
+        bin_location = bin_location.strip().upper()
+        if len(bin_location) > 32:
+            raise ValidationFailed("A bin location has at most 32 characters.", errors={"bin_location": ["Too long."]})
+        changes["bin_location"] = bin_location
+    if low_stock_threshold is not None:
+        if isinstance(low_stock_threshold, bool) or not 0 <= low_stock_threshold <= STOCK_UNITS_MAX:
+            raise ValidationFailed(
+                "The threshold is a whole number of units.", errors={"low_stock_threshold": ["Must be 0 or more."]}
+            )
+        changes["low_stock_threshold"] = low_stock_threshold
+    if changes:
+        Stock.objects.filter(pk=stock.pk).update(**changes, updated_at=timezone.now())
+        stock.refresh_from_db()
+    return stock

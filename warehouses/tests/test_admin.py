@@ -98,7 +98,7 @@ def test_bulk_pack_and_dispatch_go_through_the_services(world) -> None:
             "_selected_action": [shipment.pk],
             "apply": "1",
             "carrier_ref": "XA 4455667",
-            "seal_numbers": "KZ-1, KZ-2",
+            "seal": ["KZ-1", "KZ-2"],
         },
     )
     shipment.refresh_from_db()

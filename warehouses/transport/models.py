@@ -7,15 +7,16 @@ pure planner in ``warehouses.fulfilment`` reads a snapshot of them built by a se
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class HubKind(models.TextChoices):
-    ORIGIN_HUB = "origin_hub", "Origin hub"
-    BORDER_PORT = "border_port", "Border port"
-    DRY_PORT = "dry_port", "Dry port"
-    BORDER_GATEWAY = "border_gateway", "Border gateway"
-    OVERSEAS_WAREHOUSE = "overseas_warehouse", "Overseas warehouse city"
-    SEA_PORT = "sea_port", "Sea port"
+    ORIGIN_HUB = "origin_hub", _("Origin hub")
+    BORDER_PORT = "border_port", _("Border port")
+    DRY_PORT = "dry_port", _("Dry port")
+    BORDER_GATEWAY = "border_gateway", _("Border gateway")
+    OVERSEAS_WAREHOUSE = "overseas_warehouse", _("Overseas warehouse city")
+    SEA_PORT = "sea_port", _("Sea port")
 
 
 class Hub(models.Model):
@@ -37,24 +38,24 @@ class Hub(models.Model):
 
 
 class LaneMode(models.TextChoices):
-    TIR = "tir", "TIR truck"
-    RAIL = "rail", "Rail"
-    RAIL_ROAD = "rail_road", "Rail + road"
-    RAIL_SEA_RAIL = "rail_sea_rail", "Rail + sea + rail"
-    ROAD = "road", "Road (domestic / non-TIR)"
-    SEA = "sea", "Sea (container ship)"
+    TIR = "tir", _("TIR truck")
+    RAIL = "rail", _("Rail")
+    RAIL_ROAD = "rail_road", _("Rail + road")
+    RAIL_SEA_RAIL = "rail_sea_rail", _("Rail + sea + rail")
+    ROAD = "road", _("Road (domestic / non-TIR)")
+    SEA = "sea", _("Sea (container ship)")
 
 
 class ColdChain(models.TextChoices):
-    YES = "yes", "Reefer routinely available"
-    LIMITED = "limited", "Reefer only on scheduled or pilot trains"
-    NO = "no", "No cold chain"
+    YES = "yes", _("Reefer routinely available")
+    LIMITED = "limited", _("Reefer only on scheduled or pilot trains")
+    NO = "no", _("No cold chain")
 
 
 class LaneStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DISRUPTED = "disrupted", "Disrupted (advisory)"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    DISRUPTED = "disrupted", _("Disrupted (advisory)")
+    CLOSED = "closed", _("Closed")
 
 
 #: Fields that belong to the road or track, so a return direction always has its outbound's values.
@@ -192,9 +193,9 @@ class Lane(models.Model):
 
 
 class DepartureStatus(models.TextChoices):
-    PLANNED = "planned", "Planned (accepting shipments)"
-    CLOSED = "closed", "Cut-off passed"
-    DEPARTED = "departed", "Departed"
+    PLANNED = "planned", _("Planned (accepting shipments)")
+    CLOSED = "closed", _("Cut-off passed")
+    DEPARTED = "departed", _("Departed")
 
 
 class Departure(models.Model):
