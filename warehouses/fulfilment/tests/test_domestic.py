@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -68,7 +69,10 @@ def test_the_planner_has_no_exchange_rates_of_its_own() -> None:
         PlannerSettings()  # type: ignore[call-arg]
 
     small = network([hub("A", "CN"), hub("B", "KZ")], [lane("A", "B", "rail")])
-    request = QuoteRequest("A", "B", 1000, declared_value=Decimal("36500000"), currency="KZT")
+    # A fixed Monday: the days in transit, and so the carrying cost, depend on the departure weekday.
+    request = QuoteRequest(
+        "A", "B", 1000, declared_value=Decimal("36500000"), currency="KZT", ship_date=date(2026, 3, 2)
+    )
     with pytest.raises(UnknownCurrency) as error:
         plan(small, request, SETTINGS)  # the test rates have no KZT
     assert error.value.field == "currency"
