@@ -3,7 +3,7 @@
 ``payment_confirm`` is the one way an order becomes paid (offline confirmation, a webhook, the
 reconciliation task). It locks the order row first, so it races the expiry task cleanly:
 whichever takes the lock first wins. A provider payment that succeeds after its order expired
-or was cancelled is refunded in full automatically (docs/adr/0004-payments.md).
+or was cancelled is refunded in full automatically (docs/adr/0007-payments.md).
 
 No provider call happens while a row lock is held: ``payment_open`` runs after the placement
 transaction has committed, and ``payment_state_apply`` receives what the provider said.

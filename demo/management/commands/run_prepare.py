@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # One process instead of four: loading Django costs about as much as all the work on a
-        # second run, which otherwise has nothing to do (see docs/adr/0004).
+        # second run, which otherwise has nothing to do (see docs/adr/0004-make-run-runs-the-whole-system.md).
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         call_command("broker_prepare", stdout=self.stdout, stderr=self.stderr)
