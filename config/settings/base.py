@@ -30,7 +30,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Hashed, expiring, revocable API tokens (docs/adr/0006-abuse-limits-and-tokens.md).
+    "knox",
+    # Lockout of the admin and API logins after repeated failures.
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +67,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.ApiErrorMiddleware",
+    # Last, as django-axes asks: turns a login refused because of a lockout into a 429 with
+    # Retry-After (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks lockouts before any other backend looks at a password.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.NotOnlyWhitespaceValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -140,7 +153,7 @@ AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
 # --- REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -158,7 +171,16 @@ REST_FRAMEWORK = {
         "login": env("THROTTLE_LOGIN_RATE", default="10/min"),
         "register": env("THROTTLE_REGISTER_RATE", default="20/hour"),
         "fulfilment": env("THROTTLE_FULFILMENT_RATE", default="60/min"),
+        # Per signed-in user (core.api.throttling.UserWriteThrottle): placing orders, uploading
+        # product images, uploading catalog imports.
+        "orders": env("THROTTLE_ORDERS_RATE", default="30/hour"),
+        "uploads": env("THROTTLE_UPLOADS_RATE", default="300/hour"),
+        "imports": env("THROTTLE_IMPORTS_RATE", default="30/hour"),
     },
+    # How many proxies in front of the app append to X-Forwarded-For: throttles (and the login
+    # lockout) count the address that many hops from the right. 0 (the default) ignores the header
+    # and counts the connection's address, so a client cannot choose its own address.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "COERCE_DECIMAL_TO_STRING": True,
 }
 # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (Django's, 2.5 MB: a 413 beyond) and
@@ -177,6 +199,35 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy`, so a docs-only warning never blocks a deployment.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+# --- Abuse limits and tokens (docs/adr/0006-abuse-limits-and-tokens.md).
+NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+# API tokens (django-rest-knox): stored hashed, one per login, expiring after AUTH_TOKEN_TTL_HOURS,
+# revoked by POST /auth/logout/ (?all=true: every token of the caller). A login beyond
+# AUTH_TOKENS_PER_USER live tokens revokes the oldest.
+AUTH_TOKEN_TTL = timedelta(hours=env.int("AUTH_TOKEN_TTL_HOURS", default=24 * 30))
+AUTH_TOKENS_PER_USER = env.int("AUTH_TOKENS_PER_USER", default=20)
+REST_KNOX = {"TOKEN_TTL": AUTH_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+# Login lockout (django-axes) for /admin/login/ and POST /api/v1/auth/token/: after
+# LOGIN_FAILURE_LIMIT failed logins within LOGIN_COOLOFF_MINUTES, further logins (even with the
+# right password) are refused with a 429 until the cool-off has passed. Counted per client address
+# (the same address the throttles use) unless LOGIN_LOCKOUT_BY says otherwise: a list of
+# "ip_address", "username" or combinations such as "username+ip_address".
+AXES_ENABLED = env.bool("LOGIN_LOCKOUT_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item for item in env.list("LOGIN_LOCKOUT_BY", default=["ip_address"])
+]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+# The failed attempts are kept as rows (works on SQLite and PostgreSQL alike); successful logins
+# are not logged, so a busy API never writes a row per login.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # --- Celery: no broker configured → tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -239,6 +290,9 @@ OFFLINE_PAYMENT_METHOD = env("OFFLINE_PAYMENT_METHOD", default="")
 # True only for the demo and tests (local.py, test.py): the buyer marks an offline order paid and
 # offline payout onboarding enables payouts at once. Elsewhere staff confirm offline payments.
 OFFLINE_PAYMENTS_SELF_SERVICE = False
+# Payout onboarding sends the seller back to return_url / refresh_url: only hosts of ours
+# (Django's ALLOWED_HOSTS patterns, e.g. ".karavan.example"), so the link cannot lead elsewhere.
+PAYOUT_RETURN_HOSTS = env.list("PAYOUT_RETURN_HOSTS", default=ALLOWED_HOSTS)
 # Seller payouts: a delivered seller order's share is transferred after this many days (returns window).
 PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=0)
 # Reconciliation looks at payments opened this many hours back (longer than any reservation).
