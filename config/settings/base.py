@@ -366,6 +366,10 @@ ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=30)
 ORDER_LIVESTREAM_RESERVATION_MINUTES = env.int("ORDER_LIVESTREAM_RESERVATION_MINUTES", default=10)
 CART_MAX_QUANTITY_PER_LINE = env.int("CART_MAX_QUANTITY_PER_LINE", default=100)
 CART_MAX_QUANTITY_PER_PRODUCT = env.int("CART_MAX_QUANTITY_PER_PRODUCT", default=200)
+# Hoarding: how much one buyer may hold reserved without paying. Placing an order beyond either
+# limit is a 409 (unpaid_orders_limit / reserved_units_limit) naming the limit.
+ORDER_MAX_UNPAID_PER_BUYER = env.int("ORDER_MAX_UNPAID_PER_BUYER", default=5)
+ORDER_MAX_RESERVED_UNITS_PER_BUYER = env.int("ORDER_MAX_RESERVED_UNITS_PER_BUYER", default=500)
 
 # --- Livestreams: live offers stay valid this long after a stream ends; followers are notified
 # in batches of this many per task; live events (server-sent events) go through Redis pub/sub when

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.throttling import UserWriteThrottle
 from core.exceptions import NotFound, ValidationFailed
 from marketplace import selectors
 from marketplace.exceptions import ImportFileTooLarge
@@ -126,6 +127,8 @@ class SellerProductImageListView(SellerScopedView):
     queryset = ProductImage.objects.none()  # for the schema; reads go through the selectors
     serializer_class = ImageSerializer
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [UserWriteThrottle]  # uploads per user: THROTTLE_UPLOADS_RATE
+    throttle_scope = "uploads"
 
     @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ImageSerializer})
     def post(self, request: Request, product_id: int) -> Response:
@@ -166,6 +169,8 @@ class SellerImportListView(SellerScopedView):
     queryset = CatalogImport.objects.none()  # for the schema; reads go through the selectors
     serializer_class = ImportSerializer
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [UserWriteThrottle]  # imports per user: THROTTLE_IMPORTS_RATE
+    throttle_scope = "imports"
 
     @extend_schema(responses=ImportSerializer(many=True))
     def get(self, request: Request) -> Response:
