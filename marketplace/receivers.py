@@ -44,8 +44,8 @@ def image_files_delete(sender: Any, instance: ProductImage, **kwargs: Any) -> No
 @receiver(post_delete, sender=CatalogImport, dispatch_uid="marketplace.import_file_delete")
 def import_file_delete(sender: Any, instance: CatalogImport, **kwargs: Any) -> None:
     if instance.file:
-        names = [instance.file.name]
-        transaction.on_commit(lambda: storage_files_delete(names=names))
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage_files_delete(names=[name], storage=storage))
 
 
 @receiver(post_save, sender=ProductVariant, dispatch_uid="marketplace.variant_price_history")

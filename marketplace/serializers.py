@@ -199,5 +199,13 @@ class ImportSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "file_url",
         ]
         read_only_fields = fields
+
+    file_url = serializers.SerializerMethodField(
+        help_text="Where the seller downloads the uploaded file (null once deleted after the retention period)."
+    )
+
+    def get_file_url(self, catalog_import: CatalogImport) -> str | None:
+        return f"/api/v1/seller/imports/{catalog_import.pk}/file/" if catalog_import.file else None

@@ -143,6 +143,30 @@ STORAGES = {
     "default": {"BACKEND": env("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Private files (sellers' import CSVs): never under MEDIA_URL, served only to their owner through
+# the app (core.storage). Locally a folder outside MEDIA_ROOT; with PRIVATE_STORAGE_BACKEND =
+# "storages.backends.s3.S3Storage" a private bucket (AWS_PRIVATE_STORAGE_BUCKET_NAME, default the
+# media bucket under the "private/" prefix) whose URLs are signed and expire after
+# PRIVATE_FILE_URL_SECONDS. They are deleted after IMPORT_FILE_RETENTION_DAYS (a daily task).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+PRIVATE_STORAGE_BACKEND = env("PRIVATE_STORAGE_BACKEND", default="core.storage.PrivateFileSystemStorage")
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=300)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+if PRIVATE_STORAGE_BACKEND.endswith("S3Storage"):
+    STORAGES["private"] = {
+        "BACKEND": PRIVATE_STORAGE_BACKEND,
+        "OPTIONS": {
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", default="")
+            or env("AWS_STORAGE_BUCKET_NAME", default=""),
+            "location": env("AWS_PRIVATE_LOCATION", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_FILE_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["private"] = {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)}}
 # Object storage (django-storages' S3 backend, e.g. MinIO or any S3-compatible service): the
 # credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
@@ -271,6 +295,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "pay-out-sellers": {
         "task": "orders.tasks.payouts_run_task",
         "schedule": timedelta(minutes=30),
+    },
+    # Sellers' import files are deleted after IMPORT_FILE_RETENTION_DAYS.
+    "purge-private-files": {
+        "task": "marketplace.private_files_purge",
+        "schedule": timedelta(hours=24),
     },
     # Seasonal closures and effective dates depend on the day, so estimates are refreshed daily too.
     "recompute-delivery-estimates": {

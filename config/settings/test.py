@@ -40,6 +40,10 @@ REST_FRAMEWORK = {
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="karavan-test-private-")},
+    },
 }
 
 # The storefront's host in the payout tests (return_url must be one of ours).

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from core.api.throttling import UserWriteThrottle
 from core.exceptions import NotFound, ValidationFailed
+from core.storage import private_file_response
 from marketplace import selectors
 from marketplace.exceptions import ImportFileTooLarge
 from marketplace.models import CatalogImport, Product, ProductImage
@@ -201,6 +202,21 @@ class SellerImportDetailView(SellerScopedView):
     def get(self, request: Request, import_id: int) -> Response:
         catalog_import = selectors.catalog_import_get_for_seller(seller=self.seller, import_id=import_id)
         return Response(ImportSerializer(catalog_import).data)
+
+
+class SellerImportFileView(SellerScopedView):
+    """The uploaded CSV, to the seller's own members only (another seller's import is a 404)."""
+
+    queryset = CatalogImport.objects.none()  # for the schema; reads go through the selectors
+
+    @extend_schema(responses={(200, "text/csv"): str, 302: None, 404: None})
+    def get(self, request: Request, import_id: int) -> HttpResponse:
+        catalog_import = selectors.catalog_import_get_for_seller(seller=self.seller, import_id=import_id)
+        if not catalog_import.file:
+            days = settings.IMPORT_FILE_RETENTION_DAYS
+            raise NotFound(f"The file was deleted {days} days after the import finished.", code="file_deleted")
+        name = catalog_import.original_filename or f"import-{catalog_import.pk}.csv"
+        return private_file_response(file=catalog_import.file, filename=name, content_type="text/csv; charset=utf-8")
 
 
 class SellerImportTemplateView(SellerScopedView):

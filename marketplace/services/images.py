@@ -179,9 +179,10 @@ def product_image_delete(*, image: ProductImage) -> None:
     image.delete()
 
 
-def storage_files_delete(*, names: list[str]) -> None:
+def storage_files_delete(*, names: list[str], storage: Any = None) -> None:
+    storage = storage or default_storage
     for name in names:
         try:
-            default_storage.delete(name)
+            storage.delete(name)
         except Exception:  # a missing file must not stop the others from going
             logger.warning("could not delete %s from storage", name, exc_info=True)

@@ -2,6 +2,8 @@
 
 import csv
 import logging
+import re
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,8 @@ from sellers.models import Seller
 logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 1000
+#: Where import files went before they were private (public media, ``imports/2026/11/catalog.csv``).
+LEGACY_PUBLIC_NAME = re.compile(r"^imports/\d{4}/\d{2}/[^/]+$")
 
 
 def catalog_import_create(*, seller: Seller, user: Any, upload: Any, schedule: bool = True) -> CatalogImport:
@@ -41,6 +45,7 @@ def catalog_import_create(*, seller: Seller, user: Any, upload: Any, schedule: b
         catalog_import = CatalogImport(
             seller=seller, created_by=user, original_filename=str(getattr(upload, "name", ""))[:255]
         )
+        # Private storage, under a random name (marketplace.models.imports.import_file_name).
         catalog_import.file.save("catalog.csv", upload, save=False)
         catalog_import.save()
         if schedule:
@@ -191,3 +196,36 @@ def _progress(
         stored_errors.extend(errors[:room])
         fields["errors"] = stored_errors
     CatalogImport.objects.filter(pk=import_id).update(**fields)
+
+
+def catalog_import_files_purge(*, now: Any = None, batch_size: int = 500) -> int:
+    """Delete the files of imports finished more than ``IMPORT_FILE_RETENTION_DAYS`` ago; returns how many.
+
+    The import's row (counts, errors) stays; its ``file`` becomes blank. The row is cleared first
+    and the file deleted after commit, so a re-run (or two overlapping beats) never deletes twice
+    or leaves a row pointing at nothing. Files from before private storage (``imports/YYYY/MM/``
+    in the public media storage) are deleted from there.
+    """
+    from django.core.files.storage import default_storage
+
+    from marketplace.services.images import storage_files_delete
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    purged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                CatalogImport.objects.select_for_update(skip_locked=True)
+                .filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED], finished_at__lt=cutoff)
+                .exclude(file="")
+                .values_list("pk", "file")[:batch_size]
+            )
+            if not rows:
+                return purged
+            CatalogImport.objects.filter(pk__in=[pk for pk, _name in rows]).update(file="")
+            private = [name for _pk, name in rows if not LEGACY_PUBLIC_NAME.match(name)]
+            legacy = [name for _pk, name in rows if LEGACY_PUBLIC_NAME.match(name)]
+            storage = CatalogImport._meta.get_field("file").storage  # type: ignore[union-attr]
+            transaction.on_commit(lambda private=private: storage_files_delete(names=private, storage=storage))
+            transaction.on_commit(lambda legacy=legacy: storage_files_delete(names=legacy, storage=default_storage))
+        purged += len(rows)
