@@ -211,6 +211,7 @@ def catalog_import_files_purge(*, now: Any = None, batch_size: int = 500) -> int
     from marketplace.services.images import storage_files_delete
 
     cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    storage = CatalogImport._meta.get_field("file").storage  # type: ignore[union-attr]
     purged = 0
     while True:
         with transaction.atomic():
@@ -225,7 +226,6 @@ def catalog_import_files_purge(*, now: Any = None, batch_size: int = 500) -> int
             CatalogImport.objects.filter(pk__in=[pk for pk, _name in rows]).update(file="")
             private = [name for _pk, name in rows if not LEGACY_PUBLIC_NAME.match(name)]
             legacy = [name for _pk, name in rows if LEGACY_PUBLIC_NAME.match(name)]
-            storage = CatalogImport._meta.get_field("file").storage  # type: ignore[union-attr]
             transaction.on_commit(lambda private=private: storage_files_delete(names=private, storage=storage))
             transaction.on_commit(lambda legacy=legacy: storage_files_delete(names=legacy, storage=default_storage))
         purged += len(rows)
