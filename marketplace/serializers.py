@@ -5,6 +5,7 @@ The buyers' catalog payloads are in ``marketplace.api.public_serializers``.
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -87,6 +88,14 @@ class ProductWriteSerializer(serializers.Serializer):
     fragile = serializers.BooleanField(required=False)
     shelf_life_days = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100_000)
     variants = VariantWriteSerializer(many=True, required=False)
+
+    def validate_description(self, value: str) -> str:
+        return validation.description_check(value, field="description")
+
+    def validate_variants(self, value: list[Any]) -> list[Any]:
+        if len(value) > settings.PRODUCT_MAX_VARIANTS:
+            raise serializers.ValidationError(f"At most {settings.PRODUCT_MAX_VARIANTS} variants per product.")
+        return value
 
     def validate_translations(self, value: Any) -> Any:
         errors = validation.translations_errors(value)

@@ -363,6 +363,12 @@ IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=1000)
+# Work per import bounded before parsing: header columns (the template has 32) and line length.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=64)
+IMPORT_MAX_LINE_LENGTH = env.int("IMPORT_MAX_LINE_LENGTH", default=64 * 1024)
+# Catalog bounds: variants per product, characters of a description (API and import alike).
+PRODUCT_MAX_VARIANTS = env.int("PRODUCT_MAX_VARIANTS", default=100)
+PRODUCT_DESCRIPTION_MAX_LENGTH = env.int("PRODUCT_DESCRIPTION_MAX_LENGTH", default=20_000)
 DEFAULT_COMMISSION_PERCENT = Decimal(env("DEFAULT_COMMISSION_PERCENT", default="8.00"))
 # Public catalog: how long a rendered response stays in the cache (writes a buyer would notice
 # make it stale at once; 0 turns the cache off), and the max-age clients and CDNs may keep one

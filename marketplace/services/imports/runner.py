@@ -87,8 +87,9 @@ def catalog_import_run(*, import_id: int) -> CatalogImport | None:
         CatalogImport.objects.filter(pk=import_id).update(total_rows=total)
         _process(catalog_import)
     except ImportFileInvalid as error:
-        messages = [m for ms in error.errors.values() for m in ms] or [error.detail]
-        _fail(import_id, error.detail, [{"row": 1, "field": "columns", "message": m} for m in messages])
+        found = [(field, message) for field, messages in error.errors.items() for message in messages]
+        rows = [{"row": 1, "field": field, "message": message} for field, message in found]
+        _fail(import_id, error.detail, rows or [{"row": 1, "field": "columns", "message": error.detail}])
     except UnicodeDecodeError:
         _fail(import_id, "The file is not UTF-8; save the CSV as UTF-8 (with or without BOM).")
     except csv.Error as error:
