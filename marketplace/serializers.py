@@ -124,13 +124,24 @@ THUMBNAILS_SCHEMA = {
 
 
 class ImageSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The cleaned original; null until processed.")
     thumbnails = serializers.SerializerMethodField(help_text="WebP thumbnails; null until processed.")
     thumbnails_jpeg = serializers.SerializerMethodField(help_text="JPEG fallbacks of the same sizes.")
 
     class Meta:
         model = ProductImage
-        fields = ["id", "url", "width", "height", "format", "thumbnails", "thumbnails_jpeg", "status", "position"]
+        fields = [
+            "id",
+            "url",
+            "width",
+            "height",
+            "format",
+            "thumbnails",
+            "thumbnails_jpeg",
+            "status",
+            "failure_reason",
+            "position",
+        ]
         read_only_fields = fields
 
     def get_url(self, image: ProductImage) -> str | None:
