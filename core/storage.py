@@ -9,7 +9,7 @@ that checks who asks, then streams it (local disk) or redirects to a signed URL 
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -24,11 +24,11 @@ def private_storage() -> Storage:
     return storages["private"]
 
 
-def private_file_response(*, file: Any, filename: str, content_type: str) -> HttpResponse:
+def private_file_response(*, file: Any, filename: str, content_type: str) -> HttpResponseBase:
     """The file for a caller already checked: streamed from disk, or a redirect to a signed S3 URL."""
     storage = file.storage
     if isinstance(storage, FileSystemStorage):
-        response: HttpResponse = FileResponse(
+        response: HttpResponseBase = FileResponse(
             storage.open(file.name, "rb"), as_attachment=True, filename=filename, content_type=content_type
         )
     else:

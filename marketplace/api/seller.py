@@ -6,7 +6,7 @@ another seller's product is a 404, a buyer gets 403, an anonymous caller 401.
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -210,7 +210,7 @@ class SellerImportFileView(SellerScopedView):
     queryset = CatalogImport.objects.none()  # for the schema; reads go through the selectors
 
     @extend_schema(responses={(200, "text/csv"): str, 302: None, 404: None})
-    def get(self, request: Request, import_id: int) -> HttpResponse:
+    def get(self, request: Request, import_id: int) -> HttpResponseBase:
         catalog_import = selectors.catalog_import_get_for_seller(seller=self.seller, import_id=import_id)
         if not catalog_import.file:
             days = settings.IMPORT_FILE_RETENTION_DAYS
