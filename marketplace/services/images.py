@@ -183,8 +183,10 @@ def _original_from_upload(image: ProductImage) -> Image.Image | None:
     updated = ProductImage.objects.filter(pk=image.pk, source=source_name).update(
         original=name, source="", width=clean.width, height=clean.height
     )
-    if not updated:  # deleted meanwhile (its receiver removes the upload)
-        storage_files_delete(names=[name])
+    if not updated:  # deleted meanwhile (its receiver removes the upload), or another run of this task won
+        current = ProductImage.objects.filter(pk=image.pk).values_list("original", flat=True).first()
+        if current != name:
+            storage_files_delete(names=[name])
         return None
     storage_files_delete(names=[source_name], storage=private)
     image.original, image.source, image.width, image.height = name, "", clean.width, clean.height
