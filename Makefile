@@ -130,4 +130,4 @@ bench: install
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var/karavan.sqlite3* var/celery.sqlite3* var/media var/staticfiles var/log
+	rm -rf $(VENV) var/karavan.sqlite3* var/celery.sqlite3* var/media var/private var/staticfiles var/log

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
@@ -47,9 +46,10 @@ def client_for():  # type: ignore[no-untyped-def]
     """An API client authenticated with the user's token, as a mobile app would call."""
 
     def make(user) -> APIClient:  # type: ignore[no-untyped-def]
+        from accounts.services import api_token_issue
+
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
         return client
 
     return make

@@ -16,10 +16,12 @@ class RegisteredSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True, help_text="When the token stops working.")
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True, help_text="When the token stops working.")
 
 
 class MeSerializer(serializers.Serializer):

@@ -283,10 +283,10 @@ def part_streams(args: argparse.Namespace, stream_id: int) -> dict[str, str]:
 
 def part_flash_sale(args: argparse.Namespace) -> tuple[dict[str, str], bool]:
     from django.db import connection
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.models import User
+    from accounts.services import api_tokens_issue_many
     from marketplace.models import LiveOffer
     from marketplace.tests.live_factories import offer_for, stream_for
     from orders.models import Cart, CartItem, Order
@@ -300,7 +300,7 @@ def part_flash_sale(args: argparse.Namespace) -> tuple[dict[str, str], bool]:
     offer = offer_for(stream=stream, variant=hot, price="99.00", cap=args.cap, per_buyer=1)
     User.objects.bulk_create(User(email=f"v{n}-{run}@bench.local", password="!") for n in range(args.buyers))
     users = list(User.objects.filter(email__endswith=f"-{run}@bench.local").order_by("pk"))
-    tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
+    tokens = api_tokens_issue_many(users=users)
     carts = Cart.objects.bulk_create(Cart(user=user) for user in users)
     CartItem.objects.bulk_create(CartItem(cart=c, variant=hot, quantity=1, livestream=stream.pk) for c in carts)
 
@@ -321,7 +321,7 @@ def part_flash_sale(args: argparse.Namespace) -> tuple[dict[str, str], bool]:
 
     started = perf_counter()
     with ThreadPoolExecutor(max_workers=args.threads) as pool:
-        results = list(pool.map(place, [token.key for token in tokens]))
+        results = list(pool.map(place, tokens))
     elapsed = perf_counter() - started
     created = [t for status, t, _ in results if status == 201]
     refused = [t for status, t, code in results if status == 409 and code == "live_offer_sold_out"]

@@ -71,10 +71,10 @@ def main() -> int:
     setup_django(args.database_url)
 
     from django.db import connection
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.models import User
+    from accounts.services import api_tokens_issue_many
     from core.services import exchange_rates_seed_offline
     from orders.models import Cart, CartItem, Order
     from orders.tests.factories import market_build, variant_in_stock
@@ -110,7 +110,7 @@ def main() -> int:
     # Flash sale: every buyer wants one unit of the hot SKU.
     users = User.objects.bulk_create(User(email=f"b{n}-{run}@bench.local", password="!") for n in range(args.buyers))
     users = list(User.objects.filter(email__endswith=f"-{run}@bench.local").order_by("pk"))
-    tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
+    tokens = api_tokens_issue_many(users=users)
     carts = Cart.objects.bulk_create(Cart(user=user) for user in users)
     CartItem.objects.bulk_create(CartItem(cart=c, variant=hot, quantity=1) for c in carts)
 
@@ -131,7 +131,7 @@ def main() -> int:
 
     started = perf_counter()
     with ThreadPoolExecutor(max_workers=args.threads) as pool:
-        results = list(pool.map(place, [token.key for token in tokens]))
+        results = list(pool.map(place, tokens))
     elapsed = perf_counter() - started
     created = [t for status, t in results if status == 201]
     refused = [t for status, t in results if status == 409]

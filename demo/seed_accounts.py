@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from core.services import exchange_rates_seed_offline
@@ -21,7 +20,6 @@ def _ensure_user(email: str, password: str, **fields: object) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password, **fields)
-    Token.objects.get_or_create(user=user)
     return user
 
 

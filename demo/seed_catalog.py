@@ -17,7 +17,6 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from demo.ownership import (
@@ -55,7 +54,6 @@ def _seller(reference: str, first: dict[str, str]) -> tuple[User, Seller]:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=SELLER_PASSWORD, full_name=first["seller_name"])
-    Token.objects.get_or_create(user=user)
     seller = seller_for_user(user=user)
     if seller is None:
         seller = seller_create(

@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import QuerySet
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from demo.ownership import demo_variants
@@ -107,7 +106,6 @@ def _staff(warehouses: dict[str, Warehouse], log: Callable[[str], None]) -> None
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=STAFF_PASSWORD, full_name=f"{warehouse.name} staff")
-        Token.objects.get_or_create(user=user)
         staff_assign(user=user, warehouse=warehouse)
         log(f"  staff  {email} / {STAFF_PASSWORD}  ({code}: admin and scanner API)")
 

@@ -77,7 +77,6 @@ class CatalogImportAdmin(admin.ModelAdmin):
     readonly_fields = [
         "seller",
         "created_by",
-        "file",
         "original_filename",
         "total_rows",
         "processed_rows",

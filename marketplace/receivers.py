@@ -22,6 +22,7 @@ from django.dispatch import receiver
 
 from core.models import ExchangeRate
 from core.signals import exchange_rates_stored
+from core.storage import private_storage
 from core.transactions import on_commit_once
 from marketplace.browse.cache import catalog_cache_bump
 from marketplace.models import CatalogImport, Category, Product, ProductImage, ProductVariant
@@ -37,15 +38,17 @@ from warehouses.transport.models import DeliveryEstimate
 
 @receiver(post_delete, sender=ProductImage, dispatch_uid="marketplace.image_files_delete")
 def image_files_delete(sender: Any, instance: ProductImage, **kwargs: Any) -> None:
-    names = instance.storage_names()
+    names, private = instance.storage_names(), instance.private_names()
     transaction.on_commit(lambda: storage_files_delete(names=names))
+    if private:
+        transaction.on_commit(lambda: storage_files_delete(names=private, storage=private_storage()))
 
 
 @receiver(post_delete, sender=CatalogImport, dispatch_uid="marketplace.import_file_delete")
 def import_file_delete(sender: Any, instance: CatalogImport, **kwargs: Any) -> None:
     if instance.file:
-        names = [instance.file.name]
-        transaction.on_commit(lambda: storage_files_delete(names=names))
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage_files_delete(names=[name], storage=storage))
 
 
 @receiver(post_save, sender=ProductVariant, dispatch_uid="marketplace.variant_price_history")

@@ -5,6 +5,7 @@ The buyers' catalog payloads are in ``marketplace.api.public_serializers``.
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -88,6 +89,14 @@ class ProductWriteSerializer(serializers.Serializer):
     shelf_life_days = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100_000)
     variants = VariantWriteSerializer(many=True, required=False)
 
+    def validate_description(self, value: str) -> str:
+        return validation.description_check(value, field="description")
+
+    def validate_variants(self, value: list[Any]) -> list[Any]:
+        if len(value) > settings.PRODUCT_MAX_VARIANTS:
+            raise serializers.ValidationError(f"At most {settings.PRODUCT_MAX_VARIANTS} variants per product.")
+        return value
+
     def validate_translations(self, value: Any) -> Any:
         errors = validation.translations_errors(value)
         if errors:
@@ -115,13 +124,24 @@ THUMBNAILS_SCHEMA = {
 
 
 class ImageSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The cleaned original; null until processed.")
     thumbnails = serializers.SerializerMethodField(help_text="WebP thumbnails; null until processed.")
     thumbnails_jpeg = serializers.SerializerMethodField(help_text="JPEG fallbacks of the same sizes.")
 
     class Meta:
         model = ProductImage
-        fields = ["id", "url", "width", "height", "format", "thumbnails", "thumbnails_jpeg", "status", "position"]
+        fields = [
+            "id",
+            "url",
+            "width",
+            "height",
+            "format",
+            "thumbnails",
+            "thumbnails_jpeg",
+            "status",
+            "failure_reason",
+            "position",
+        ]
         read_only_fields = fields
 
     def get_url(self, image: ProductImage) -> str | None:
@@ -199,5 +219,13 @@ class ImportSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "file_url",
         ]
         read_only_fields = fields
+
+    file_url = serializers.SerializerMethodField(
+        help_text="Where the seller downloads the uploaded file (null once deleted after the retention period)."
+    )
+
+    def get_file_url(self, catalog_import: CatalogImport) -> str | None:
+        return f"/api/v1/seller/imports/{catalog_import.pk}/file/" if catalog_import.file else None

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from marketplace.models import LiveStream
 from marketplace.services.images import product_image_thumbnails_make
-from marketplace.services.imports import catalog_import_run
+from marketplace.services.imports import catalog_import_files_purge, catalog_import_run
 from marketplace.services.livestream_notifications import follower_batches, livestream_followers_notify_batch
 from marketplace.services.prices import product_reference_prices_refresh
 
@@ -20,6 +20,12 @@ def product_image_thumbnails_task(image_id: int) -> str | None:
 def catalog_import_task(import_id: int) -> str | None:
     catalog_import = catalog_import_run(import_id=import_id)
     return catalog_import.status if catalog_import else None
+
+
+@shared_task(name="marketplace.private_files_purge")
+def private_files_purge_task() -> int:
+    """Delete import files past their retention period (IMPORT_FILE_RETENTION_DAYS); safe to repeat."""
+    return catalog_import_files_purge()
 
 
 @shared_task(name="marketplace.livestream_followers_notify")

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("seller/imports/", seller.SellerImportListView.as_view(), name="seller-imports"),
     path("seller/imports/template/", seller.SellerImportTemplateView.as_view(), name="seller-import-template"),
     path("seller/imports/<int:import_id>/", seller.SellerImportDetailView.as_view(), name="seller-import"),
+    path("seller/imports/<int:import_id>/file/", seller.SellerImportFileView.as_view(), name="seller-import-file"),
     path("products/", public.ProductListView.as_view(), name="products"),
     path("products/<int:product_id>/", public.ProductDetailView.as_view(), name="product"),
     path("categories/", public.CategoryTreeView.as_view(), name="categories"),

@@ -116,6 +116,16 @@ def shelf_life_errors(value: int | None) -> Errors:
     return {}
 
 
+def description_check(value: str, *, field: str) -> str:
+    """A description of at most ``PRODUCT_DESCRIPTION_MAX_LENGTH`` characters (any language)."""
+    from django.conf import settings
+    from rest_framework import serializers
+
+    if len(value) > settings.PRODUCT_DESCRIPTION_MAX_LENGTH:
+        raise serializers.ValidationError(f"At most {settings.PRODUCT_DESCRIPTION_MAX_LENGTH:,} characters.")
+    return value
+
+
 def translations_errors(value: Any) -> Errors:
     """``{"ru": {"title": "...", "description": "..."}, ...}`` in the supported languages only."""
     if not isinstance(value, dict):
@@ -133,6 +143,10 @@ def translations_errors(value: Any) -> Errors:
                 _add(errors, f"translations.{language}.{name}", "Must be text.")
             elif name == "title" and len(text) > TITLE_MAX_LENGTH:
                 _add(errors, f"translations.{language}.title", f"At most {TITLE_MAX_LENGTH} characters.")
+            elif name == "description" and len(text) > _description_max_length():
+                _add(
+                    errors, f"translations.{language}.description", f"At most {_description_max_length():,} characters."
+                )
     return errors
 
 
@@ -181,3 +195,9 @@ def activation_missing(*, hs_code: str, origin_country: str, variants: Iterable[
             if getattr(variant, name) is None:
                 missing.append(f"variants[{variant.sku}].{name}")
     return missing
+
+
+def _description_max_length() -> int:
+    from django.conf import settings
+
+    return int(settings.PRODUCT_DESCRIPTION_MAX_LENGTH)

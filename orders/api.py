@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from core.api.fields import money_to_representation as money
 from core.api.idempotency import REPLAY_HEADER, idempotent_response
 from core.api.pagination import PageNumberPagination
+from core.api.throttling import UserWriteThrottle
 from core.exceptions import ValidationFailed
 from core.money import Money, currency_exists
 from core.reference import country_get
@@ -138,6 +139,9 @@ class CheckoutQuoteView(APIView):
 
 class OrderListView(APIView):
     permission_classes = [IsAuthenticated]
+    # Placing orders is limited per buyer (THROTTLE_ORDERS_RATE); listing them is not.
+    throttle_classes = [UserWriteThrottle]
+    throttle_scope = "orders"
 
     @extend_schema(operation_id="orders_list", responses={200: dict})
     def get(self, request: Request) -> Response:

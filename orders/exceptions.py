@@ -3,6 +3,20 @@
 from core.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 
 
+class UnpaidOrdersLimit(Conflict):
+    """The buyer already holds ``ORDER_MAX_UNPAID_PER_BUYER`` unpaid orders; ``extra`` has the limit."""
+
+    code = "unpaid_orders_limit"
+    default_detail = "Too many unpaid orders: pay or cancel one before placing another."
+
+
+class ReservedUnitsLimit(Conflict):
+    """The order would take the buyer's unpaid units over ``ORDER_MAX_RESERVED_UNITS_PER_BUYER``."""
+
+    code = "reserved_units_limit"
+    default_detail = "Too many units held in unpaid orders: pay or cancel one before placing another."
+
+
 class CartEmpty(ValidationFailed):
     code = "cart_empty"
     default_detail = "The cart is empty."

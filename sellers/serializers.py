@@ -1,5 +1,9 @@
 """Seller API payloads."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http.request import validate_host
 from rest_framework import serializers
 
 from core.api.fields import CountryCodeField
@@ -41,11 +45,20 @@ class SellerSerializer(serializers.ModelSerializer):
         return membership.role if membership else None
 
 
-class PayoutOnboardingSerializer(serializers.Serializer):
-    """Optional URLs Stripe sends the owner back to; defaults point at this API."""
+def _our_url(value: str) -> str:
+    """A URL on one of our hosts (PAYOUT_RETURN_HOSTS): never a link that sends a seller elsewhere."""
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if parts.scheme not in ("https", "http") or not validate_host(host, settings.PAYOUT_RETURN_HOSTS):
+        raise serializers.ValidationError(f"{host or value!r} is not one of our hosts; use a link to this site.")
+    return value
 
-    return_url = serializers.URLField(required=False)
-    refresh_url = serializers.URLField(required=False)
+
+class PayoutOnboardingSerializer(serializers.Serializer):
+    """Optional URLs Stripe sends the owner back to (only to our own hosts); defaults point at this API."""
+
+    return_url = serializers.URLField(required=False, max_length=2000, validators=[_our_url])
+    refresh_url = serializers.URLField(required=False, max_length=2000, validators=[_our_url])
 
 
 class PayoutLinkSerializer(serializers.Serializer):

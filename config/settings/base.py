@@ -30,7 +30,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Hashed, expiring, revocable API tokens (docs/adr/0006-abuse-limits-and-tokens.md).
+    "knox",
+    # Lockout of the admin and API logins after repeated failures.
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +67,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.ApiErrorMiddleware",
+    # Last, as django-axes asks: turns a login refused because of a lockout into a 429 with
+    # Retry-After (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks lockouts before any other backend looks at a password.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.NotOnlyWhitespaceValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -130,6 +143,30 @@ STORAGES = {
     "default": {"BACKEND": env("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Private files (sellers' import CSVs): never under MEDIA_URL, served only to their owner through
+# the app (core.storage). Locally a folder outside MEDIA_ROOT; with PRIVATE_STORAGE_BACKEND =
+# "storages.backends.s3.S3Storage" a private bucket (AWS_PRIVATE_STORAGE_BUCKET_NAME, default the
+# media bucket under the "private/" prefix) whose URLs are signed and expire after
+# PRIVATE_FILE_URL_SECONDS. They are deleted after IMPORT_FILE_RETENTION_DAYS (a daily task).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+PRIVATE_STORAGE_BACKEND = env("PRIVATE_STORAGE_BACKEND", default="core.storage.PrivateFileSystemStorage")
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=300)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+if PRIVATE_STORAGE_BACKEND.endswith("S3Storage"):
+    STORAGES["private"] = {
+        "BACKEND": PRIVATE_STORAGE_BACKEND,
+        "OPTIONS": {
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", default="")
+            or env("AWS_STORAGE_BUCKET_NAME", default=""),
+            "location": env("AWS_PRIVATE_LOCATION", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_FILE_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["private"] = {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)}}
 # Object storage (django-storages' S3 backend, e.g. MinIO or any S3-compatible service): the
 # credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
@@ -140,7 +177,7 @@ AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
 # --- REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -158,7 +195,16 @@ REST_FRAMEWORK = {
         "login": env("THROTTLE_LOGIN_RATE", default="10/min"),
         "register": env("THROTTLE_REGISTER_RATE", default="20/hour"),
         "fulfilment": env("THROTTLE_FULFILMENT_RATE", default="60/min"),
+        # Per signed-in user (core.api.throttling.UserWriteThrottle): placing orders, uploading
+        # product images, uploading catalog imports.
+        "orders": env("THROTTLE_ORDERS_RATE", default="30/hour"),
+        "uploads": env("THROTTLE_UPLOADS_RATE", default="300/hour"),
+        "imports": env("THROTTLE_IMPORTS_RATE", default="30/hour"),
     },
+    # How many proxies in front of the app append to X-Forwarded-For: throttles (and the login
+    # lockout) count the address that many hops from the right. 0 (the default) ignores the header
+    # and counts the connection's address, so a client cannot choose its own address.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "COERCE_DECIMAL_TO_STRING": True,
 }
 # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (Django's, 2.5 MB: a 413 beyond) and
@@ -177,6 +223,35 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy`, so a docs-only warning never blocks a deployment.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+# --- Abuse limits and tokens (docs/adr/0006-abuse-limits-and-tokens.md).
+NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+# API tokens (django-rest-knox): stored hashed, one per login, expiring after AUTH_TOKEN_TTL_HOURS,
+# revoked by POST /auth/logout/ (?all=true: every token of the caller). A login beyond
+# AUTH_TOKENS_PER_USER live tokens revokes the oldest.
+AUTH_TOKEN_TTL = timedelta(hours=env.int("AUTH_TOKEN_TTL_HOURS", default=24 * 30))
+AUTH_TOKENS_PER_USER = env.int("AUTH_TOKENS_PER_USER", default=20)
+REST_KNOX = {"TOKEN_TTL": AUTH_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+# Login lockout (django-axes) for /admin/login/ and POST /api/v1/auth/token/: after
+# LOGIN_FAILURE_LIMIT failed logins within LOGIN_COOLOFF_MINUTES, further logins (even with the
+# right password) are refused with a 429 until the cool-off has passed. Counted per client address
+# (the same address the throttles use) unless LOGIN_LOCKOUT_BY says otherwise: a list of
+# "ip_address", "username" or combinations such as "username+ip_address".
+AXES_ENABLED = env.bool("LOGIN_LOCKOUT_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item for item in env.list("LOGIN_LOCKOUT_BY", default=["ip_address"])
+]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+# The failed attempts are kept as rows (works on SQLite and PostgreSQL alike); successful logins
+# are not logged, so a busy API never writes a row per login.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # --- Celery: no broker configured → tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -221,6 +296,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "orders.tasks.payouts_run_task",
         "schedule": timedelta(minutes=30),
     },
+    # Sellers' import files are deleted after IMPORT_FILE_RETENTION_DAYS.
+    "purge-private-files": {
+        "task": "marketplace.private_files_purge",
+        "schedule": timedelta(hours=24),
+    },
     # Seasonal closures and effective dates depend on the day, so estimates are refreshed daily too.
     "recompute-delivery-estimates": {
         "task": "warehouses.transport.tasks.delivery_estimates_recompute_task",
@@ -239,6 +319,9 @@ OFFLINE_PAYMENT_METHOD = env("OFFLINE_PAYMENT_METHOD", default="")
 # True only for the demo and tests (local.py, test.py): the buyer marks an offline order paid and
 # offline payout onboarding enables payouts at once. Elsewhere staff confirm offline payments.
 OFFLINE_PAYMENTS_SELF_SERVICE = False
+# Payout onboarding sends the seller back to return_url / refresh_url: only hosts of ours
+# (Django's ALLOWED_HOSTS patterns, e.g. ".karavan.example"), so the link cannot lead elsewhere.
+PAYOUT_RETURN_HOSTS = env.list("PAYOUT_RETURN_HOSTS", default=ALLOWED_HOSTS)
 # Seller payouts: a delivered seller order's share is transferred after this many days (returns window).
 PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=0)
 # Reconciliation looks at payments opened this many hours back (longer than any reservation).
@@ -277,9 +360,17 @@ IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", defau
 
 # --- Marketplace: image and import limits.
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# Checked from the header, before any pixel is decoded. 25 MP takes a 6000×4000 camera image; the
+# worker decodes one image at a time (≤ 100 MB as RGBA) and never holds a second full-size copy.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=1000)
+# Work per import bounded before parsing: header columns (the template has 32) and line length.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=64)
+IMPORT_MAX_LINE_LENGTH = env.int("IMPORT_MAX_LINE_LENGTH", default=64 * 1024)
+# Catalog bounds: variants per product, characters of a description (API and import alike).
+PRODUCT_MAX_VARIANTS = env.int("PRODUCT_MAX_VARIANTS", default=100)
+PRODUCT_DESCRIPTION_MAX_LENGTH = env.int("PRODUCT_DESCRIPTION_MAX_LENGTH", default=20_000)
 DEFAULT_COMMISSION_PERCENT = Decimal(env("DEFAULT_COMMISSION_PERCENT", default="8.00"))
 # Public catalog: how long a rendered response stays in the cache (writes a buyer would notice
 # make it stale at once; 0 turns the cache off), and the max-age clients and CDNs may keep one
@@ -312,6 +403,10 @@ ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=30)
 ORDER_LIVESTREAM_RESERVATION_MINUTES = env.int("ORDER_LIVESTREAM_RESERVATION_MINUTES", default=10)
 CART_MAX_QUANTITY_PER_LINE = env.int("CART_MAX_QUANTITY_PER_LINE", default=100)
 CART_MAX_QUANTITY_PER_PRODUCT = env.int("CART_MAX_QUANTITY_PER_PRODUCT", default=200)
+# Hoarding: how much one buyer may hold reserved without paying. Placing an order beyond either
+# limit is a 409 (unpaid_orders_limit / reserved_units_limit) naming the limit.
+ORDER_MAX_UNPAID_PER_BUYER = env.int("ORDER_MAX_UNPAID_PER_BUYER", default=5)
+ORDER_MAX_RESERVED_UNITS_PER_BUYER = env.int("ORDER_MAX_RESERVED_UNITS_PER_BUYER", default=500)
 
 # --- Livestreams: live offers stay valid this long after a stream ends; followers are notified
 # in batches of this many per task; live events (server-sent events) go through Redis pub/sub when

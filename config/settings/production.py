@@ -24,6 +24,7 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
+PAYOUT_RETURN_HOSTS = env.list("PAYOUT_RETURN_HOSTS", default=ALLOWED_HOSTS)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from .base import *  # noqa: F403
-from .base import CACHES, REST_FRAMEWORK, env
+from .base import ALLOWED_HOSTS, CACHES, REST_FRAMEWORK, env
 
 DEBUG = False
 # WhiteNoise warns when STATIC_ROOT is missing; tests never serve collected static files.
@@ -27,12 +27,27 @@ CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.Lo
 CATALOG_CACHE_SECONDS = 0
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"login": "5/min", "register": "1000/min", "fulfilment": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "5/min",
+        "register": "1000/min",
+        "fulfilment": "10000/min",
+        # The tests of these limits lower them (monkeypatch ScopedRateThrottle.THROTTLE_RATES).
+        "orders": "10000/min",
+        "uploads": "10000/min",
+        "imports": "10000/min",
+    },
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="karavan-test-private-")},
+    },
 }
+
+# The storefront's host in the payout tests (return_url must be one of ours).
+PAYOUT_RETURN_HOSTS = [*ALLOWED_HOSTS, "karavan.example"]
 
 # Tests of the offline flow pay as the demo buyer does; production-like tests switch this off.
 OFFLINE_PAYMENTS_SELF_SERVICE = True

@@ -38,8 +38,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from accounts.services import api_token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -441,7 +442,7 @@ def walk(make_user) -> Iterator[Walk]:  # type: ignore[no-untyped-def]
     clients = {}
     for name, user in world.users.items():
         client = APIClient(raise_request_exception=False)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
         clients[name] = client
     yield Walk(world=world, clients=clients)
     cache.clear()

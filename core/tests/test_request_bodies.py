@@ -91,9 +91,9 @@ def test_numbers_that_no_field_can_hold_are_a_400(client, number) -> None:
 
 def test_a_view_that_ignores_its_body_still_refuses_a_bad_one(client, make_user) -> None:
     """The edge checks the body before any view runs, even one that never reads it."""
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
-    token = Token.objects.create(user=make_user())
+    token = api_token_issue(user=make_user()).key
     response = client.generic(
         "GET", "/api/v1/me/", data="[]", content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
     )

@@ -6,7 +6,7 @@ another seller's product is a 404, a buyer gets 403, an anonymous caller 401.
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -14,7 +14,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.throttling import UserWriteThrottle
 from core.exceptions import NotFound, ValidationFailed
+from core.storage import private_file_response
 from marketplace import selectors
 from marketplace.exceptions import ImportFileTooLarge
 from marketplace.models import CatalogImport, Product, ProductImage
@@ -126,6 +128,8 @@ class SellerProductImageListView(SellerScopedView):
     queryset = ProductImage.objects.none()  # for the schema; reads go through the selectors
     serializer_class = ImageSerializer
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [UserWriteThrottle]  # uploads per user: THROTTLE_UPLOADS_RATE
+    throttle_scope = "uploads"
 
     @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ImageSerializer})
     def post(self, request: Request, product_id: int) -> Response:
@@ -166,6 +170,8 @@ class SellerImportListView(SellerScopedView):
     queryset = CatalogImport.objects.none()  # for the schema; reads go through the selectors
     serializer_class = ImportSerializer
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [UserWriteThrottle]  # imports per user: THROTTLE_IMPORTS_RATE
+    throttle_scope = "imports"
 
     @extend_schema(responses=ImportSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -196,6 +202,21 @@ class SellerImportDetailView(SellerScopedView):
     def get(self, request: Request, import_id: int) -> Response:
         catalog_import = selectors.catalog_import_get_for_seller(seller=self.seller, import_id=import_id)
         return Response(ImportSerializer(catalog_import).data)
+
+
+class SellerImportFileView(SellerScopedView):
+    """The uploaded CSV, to the seller's own members only (another seller's import is a 404)."""
+
+    queryset = CatalogImport.objects.none()  # for the schema; reads go through the selectors
+
+    @extend_schema(responses={(200, "text/csv"): str, 302: None, 404: None})
+    def get(self, request: Request, import_id: int) -> HttpResponseBase:
+        catalog_import = selectors.catalog_import_get_for_seller(seller=self.seller, import_id=import_id)
+        if not catalog_import.file:
+            days = settings.IMPORT_FILE_RETENTION_DAYS
+            raise NotFound(f"The file was deleted {days} days after the import finished.", code="file_deleted")
+        name = catalog_import.original_filename or f"import-{catalog_import.pk}.csv"
+        return private_file_response(file=catalog_import.file, filename=name, content_type="text/csv; charset=utf-8")
 
 
 class SellerImportTemplateView(SellerScopedView):

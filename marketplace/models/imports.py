@@ -1,8 +1,12 @@
 """Bulk CSV imports of products and variants: the uploaded file, progress and per-row errors."""
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from core.storage import private_storage
 from sellers.models import Seller
 
 
@@ -13,12 +17,19 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+def import_file_name(instance: Any, filename: str) -> str:
+    """A name nobody can guess (the private storage has no URL anyway): imports/<seller>/<random>.csv."""
+    return f"imports/{instance.seller_id}/{uuid.uuid4().hex}.csv"
+
+
 class CatalogImport(models.Model):
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="catalog_imports")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    # Private: served to the seller's members only (GET .../imports/{id}/file/), deleted after
+    # IMPORT_FILE_RETENTION_DAYS (the name is then blank).
+    file = models.FileField(upload_to=import_file_name, storage=private_storage, blank=True)
     original_filename = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     total_rows = models.PositiveIntegerField(null=True, blank=True)

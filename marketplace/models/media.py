@@ -18,7 +18,10 @@ class ProductImage(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     # Storage names (not URLs): the original re-encoded without metadata, and per size
     # ``{"small": {"webp": name, "jpeg": name}, ...}`` once the thumbnail task has run.
-    original = models.CharField(max_length=255)
+    original = models.CharField(max_length=255, blank=True)
+    # The upload as it came in (private storage, may carry metadata) until the task has decoded
+    # it into ``original``; blank afterwards.
+    source = models.CharField(max_length=255, blank=True)
     thumbnails = models.JSONField(default=dict, blank=True)
     format = models.CharField(max_length=8, help_text="Decoded format of the upload: JPEG, PNG or WEBP.")
     width = models.PositiveIntegerField()
@@ -32,6 +35,10 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return f"image {self.pk} of product {self.product_id}"
+
+    def private_names(self) -> list[str]:
+        """Files this image owns in the private storage (the upload not yet processed)."""
+        return [self.source] if self.source else []
 
     def storage_names(self) -> list[str]:
         """Every file this image owns in storage (for deletion)."""

@@ -1,10 +1,14 @@
-"""Product images with Pillow: strict intake, clean originals, thumbnails in a task.
+"""Product images with Pillow: strict intake in the request, every pixel decoded in a task.
 
-Intake decides the format by decoding (never by name or content type), refuses oversize files
-(413) and too many pixels (400, before any pixel is decoded), decodes once to catch truncated
-files, applies the EXIF orientation and re-encodes the pixels so no metadata (GPS, camera
-serials) survives. Nothing is written to storage until every check has passed. Files go through
-Django's storage API only (``default_storage``), so S3 works the same as local disk.
+The request reads the file's headers only: it decides the format from the content (never the
+name or content type), refuses oversize files (413) and too many pixels (400, from the declared
+width × height, before any pixel is decoded: ``IMAGE_MAX_PIXELS``), and keeps the upload as it
+came in the private storage (it may carry GPS metadata: nobody can fetch it). The task then
+decodes it once (catching truncated files: the image becomes ``failed`` with the reason), applies
+the EXIF orientation, re-encodes the pixels so no metadata (GPS, camera serials) survives into the
+public original, makes the thumbnails and deletes the upload. So a web process never holds a
+decoded image, and a worker holds at most one full-size copy at a time. Files go through Django's
+storage API only (``default_storage``, ``storages["private"]``), so S3 works the same as local disk.
 """
 
 import io
@@ -19,6 +23,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.exceptions import DomainError
+from core.storage import private_storage
 from core.transactions import on_commit_once
 from marketplace.browse.cache import catalog_cache_bump
 from marketplace.exceptions import ImageTooLarge, ImageTooManyPixels, ImageUnreadable, UnsupportedImage
@@ -55,6 +61,16 @@ def _open_checked(fp: IO[bytes]) -> Image.Image:
         message = f"{width}×{height} is {width * height:,} pixels; at most {limit:,} are accepted."
         raise ImageTooManyPixels(errors={"image": [message]})
     return image
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    """Width and height as shown once the EXIF orientation is applied (read from the headers only)."""
+    width, height = image.size
+    try:
+        orientation = image.getexif().get(0x0112)
+    except Exception:  # a damaged EXIF block: the task will find out when it decodes
+        orientation = None
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
 def _decode(image: Image.Image) -> Image.Image:
@@ -100,32 +116,33 @@ def image_check_size(*, size: int | None) -> None:
 
 
 def product_image_add(*, product: Product, upload: Any) -> ProductImage:
-    """Check, clean and store an uploaded image; thumbnails follow in a task after commit."""
+    """Check an upload's headers and keep it privately; a task decodes, cleans and thumbnails it after commit."""
     image_check_size(size=getattr(upload, "size", None))
     if not getattr(upload, "size", 0):
         raise UnsupportedImage(errors={"image": ["The file is empty."]})
     upload.seek(0)
-    opened = _open_checked(upload)
+    opened = _open_checked(upload)  # headers only: format and declared pixels
     fmt = opened.format or "JPEG"
-    clean = _decode(opened)
-    data = _encode(clean, fmt)
-    folder = f"products/{product.pk}/{uuid.uuid4().hex}"
-    name = default_storage.save(f"{folder}/original.{EXTENSIONS[fmt]}", ContentFile(data))
+    width, height = _upright_size(opened)
+    upload.seek(0)
+    private = private_storage()
+    source = private.save(f"image-uploads/{product.pk}/{uuid.uuid4().hex}.{EXTENSIONS[fmt]}", upload)
     try:
         with transaction.atomic():
             position = product.images.count()
             image = ProductImage.objects.create(
                 product=product,
                 position=position,
-                original=name,
+                original="",
+                source=source,
                 format=fmt,
-                width=clean.width,
-                height=clean.height,
+                width=width,
+                height=height,
                 status=ImageStatus.PROCESSING,
             )
             transaction.on_commit(lambda: _thumbnails_schedule(image.pk))
     except Exception:
-        default_storage.delete(name)
+        private.delete(source)
         raise
     return image
 
@@ -136,19 +153,69 @@ def _thumbnails_schedule(image_id: int) -> None:
     product_image_thumbnails_task.delay(image_id)
 
 
+def _original_from_upload(image: ProductImage) -> Image.Image | None:
+    """Decode the kept upload, store its clean original (public) and forget the upload.
+
+    A file that cannot be decoded (truncated, too many pixels under today's limit) is a final
+    answer: the image is ``failed`` with the reason and the upload deleted. A storage error is
+    raised, so the task can be run again on the same upload.
+    """
+    private = private_storage()
+    source_name = image.source
+    try:
+        with private.open(source_name, "rb") as source:
+            opened = _open_checked(source)
+            fmt = opened.format or "JPEG"
+            clean = _decode(opened)
+    except DomainError as error:
+        reason = next((message for messages in error.errors.values() for message in messages), error.detail)
+        ProductImage.objects.filter(pk=image.pk).update(
+            status=ImageStatus.FAILED, failure_reason=reason[:255], source=""
+        )
+        storage_files_delete(names=[source_name], storage=private)
+        image.status, image.failure_reason, image.source = ImageStatus.FAILED, reason[:255], ""
+        return None
+    folder = f"products/{image.product_id}/{source_name.rsplit('/', 1)[-1].split('.', 1)[0]}"
+    target = f"{folder}/original.{EXTENSIONS[fmt]}"
+    if default_storage.exists(target):  # a retried task overwrites its own file
+        default_storage.delete(target)
+    name = default_storage.save(target, ContentFile(_encode(clean, fmt)))
+    updated = ProductImage.objects.filter(pk=image.pk, source=source_name).update(
+        original=name, source="", width=clean.width, height=clean.height
+    )
+    if not updated:  # deleted meanwhile (its receiver removes the upload), or another run of this task won
+        current = ProductImage.objects.filter(pk=image.pk).values_list("original", flat=True).first()
+        if current != name:
+            storage_files_delete(names=[name])
+        return None
+    storage_files_delete(names=[source_name], storage=private)
+    image.original, image.source, image.width, image.height = name, "", clean.width, clean.height
+    return clean
+
+
 def product_image_thumbnails_make(*, image_id: int) -> ProductImage | None:
-    """Make the WebP + JPEG thumbnails of one image (idempotent: a ready image is left alone)."""
+    """Decode a new upload into its clean original, then make the WebP + JPEG thumbnails.
+
+    Idempotent: a ready image is left alone, a retried one redoes only what is missing.
+    """
     image = ProductImage.objects.filter(pk=image_id).first()
     if image is None or image.status == ImageStatus.READY:
         return image
-    folder = image.original.rsplit("/", 1)[0]
     made: dict[str, dict[str, str]] = {}
     try:
-        with default_storage.open(image.original, "rb") as source:
-            original = Image.open(source, formats=list(ACCEPTED_FORMATS))
-            original.load()
-        for size_name, size in THUMBNAIL_SIZES.items():
-            thumbnail = original.copy()
+        if image.source:
+            decoded = _original_from_upload(image)
+            if decoded is None:
+                return image if image.status == ImageStatus.FAILED else None
+            original = decoded
+        else:
+            with default_storage.open(image.original, "rb") as source:
+                original = Image.open(source, formats=list(ACCEPTED_FORMATS))
+                original.load()
+        folder = image.original.rsplit("/", 1)[0]
+        # Largest first, each shrunk from the one before, in place: no full-size copy is made.
+        thumbnail = original
+        for size_name, size in sorted(THUMBNAIL_SIZES.items(), key=lambda item: -item[1]):
             thumbnail.thumbnail((size, size), Image.Resampling.LANCZOS)  # never upscales
             made[size_name] = {}
             for fmt, extension in (("WEBP", "webp"), ("JPEG", "jpg")):
@@ -179,9 +246,10 @@ def product_image_delete(*, image: ProductImage) -> None:
     image.delete()
 
 
-def storage_files_delete(*, names: list[str]) -> None:
+def storage_files_delete(*, names: list[str], storage: Any = None) -> None:
+    storage = storage or default_storage
     for name in names:
         try:
-            default_storage.delete(name)
+            storage.delete(name)
         except Exception:  # a missing file must not stop the others from going
             logger.warning("could not delete %s from storage", name, exc_info=True)

@@ -8,6 +8,7 @@ that is (or becomes) ``active`` must pass the activation rule after the write.
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
@@ -139,6 +140,12 @@ def _apply_variants(
         raise ValidationFailed(errors=errors)
     touched_ids = {variant.pk for variant in touched if variant.pk}
     untouched = [variant for pk, variant in existing.items() if pk not in touched_ids]
+    if len(touched) + len(untouched) > settings.PRODUCT_MAX_VARIANTS:
+        limit = settings.PRODUCT_MAX_VARIANTS
+        raise ValidationFailed(
+            f"A product has at most {limit} variants.",
+            errors={"variants": [f"At most {limit} variants per product (PRODUCT_MAX_VARIANTS); retire one instead."]},
+        )
     return touched, untouched
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -63,7 +63,6 @@ def _upload(client, product, name, data, content_type="image/jpeg"):  # type: ig
 
 
 BAD_IMAGES = [
-    ("truncated.jpg", lambda: _jpeg(noise=True)[:3000], "image/jpeg", 400, "image_unreadable"),
     ("bomb.png", lambda: _png_declaring(30000, 30000), "image/png", 400, "image_too_many_pixels"),
     ("anim.gif", _gif, "image/gif", 415, "unsupported_image"),
     (
@@ -192,19 +191,83 @@ def test_deleting_the_product_or_the_image_removes_its_files(
     assert ProductImage.objects.count() == 0
 
 
-def test_a_thumbnail_failure_is_recorded_and_a_retry_recovers(cast, client_for, product) -> None:
-    from django.core.files.base import ContentFile
-
+def test_a_thumbnail_failure_is_recorded_and_a_retry_recovers(cast, client_for, product, monkeypatch) -> None:
+    """A storage error while the worker writes is recorded; the upload is kept, so a retry succeeds."""
     from marketplace.services.images import product_image_thumbnails_make
 
     response = _upload(client_for(cast.owner_a), product, "a.jpg", _jpeg())  # task not run: no commit
     image = ProductImage.objects.get(pk=response.json()["id"])
-    good = default_storage.open(image.original, "rb").read()
-    default_storage.delete(image.original)
-    default_storage.save(image.original, ContentFile(b"not an image any more"))
+    real_save = FileSystemStorage.save
+
+    def failing_save(self, name, content, max_length=None):  # type: ignore[no-untyped-def]
+        if name.endswith("small.webp"):
+            raise OSError("disk full")
+        return real_save(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(FileSystemStorage, "save", failing_save)
     assert product_image_thumbnails_make(image_id=image.pk).status == "failed"
     image.refresh_from_db()
-    assert image.status == "failed" and image.failure_reason and image.thumbnails == {}
-    default_storage.delete(image.original)
-    default_storage.save(image.original, ContentFile(good))
+    assert image.status == "failed" and "disk full" in image.failure_reason and image.thumbnails == {}
+    monkeypatch.undo()
     assert product_image_thumbnails_make(image_id=image.pk).status == "ready"
+    image.refresh_from_db()
+    assert image.status == "ready" and image.source == "" and len(image.storage_names()) == 7
+
+
+def test_a_truncated_image_is_accepted_then_failed_by_the_worker_with_the_reason(
+    cast, client_for, product, django_capture_on_commit_callbacks
+) -> None:
+    """Decoding is the worker's job: the request reads headers only, the worker finds the damage."""
+    files_before = _media_files()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client_for(cast.owner_a), product, "truncated.jpg", _jpeg(noise=True)[:3000])
+    assert response.status_code == 201 and response.json()["status"] == "processing"
+    image = ProductImage.objects.get()
+    assert image.status == "failed" and "damaged or truncated" in image.failure_reason
+    shown = client_for(cast.owner_a).get(f"/api/v1/seller/products/{product.pk}/images/{image.pk}/").json()
+    assert shown["status"] == "failed" and shown["failure_reason"] == image.failure_reason and shown["url"] is None
+    assert _media_files() == files_before and image.source == ""  # the upload is gone, nothing was published
+
+
+def _png_1bit_declaring(width: int, height: int) -> bytes:
+    """A 1-bit greyscale PNG header: a few bytes that decode to width × height bytes and more."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IEND", b"")
+
+
+def _no_decoding(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PIL import ImageFile
+
+    def refuse(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the request decoded pixels")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+def test_a_6300_square_1_bit_png_is_refused_before_any_pixel_is_decoded(cast, client_for, product, monkeypatch) -> None:
+    """Issue 17: 4.9 KB that took a worker from 186 MB to 737 MB. The default limit refuses it from its header."""
+    assert settings.IMAGE_MAX_PIXELS < 6300 * 6300
+    _no_decoding(monkeypatch)
+    files_before = _media_files()
+    response = _upload(client_for(cast.owner_a), product, "bomb.png", _png_1bit_declaring(6300, 6300), "image/png")
+    assert response.status_code == 400
+    assert response.json()["code"] == "image_too_many_pixels"
+    assert "39,690,000 pixels" in response.json()["errors"]["image"][0]
+    assert ProductImage.objects.count() == 0 and _media_files() == files_before
+
+
+def test_the_request_reads_headers_only_and_the_worker_decodes(
+    cast, client_for, product, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from marketplace.services.images import product_image_thumbnails_make
+
+    _no_decoding(monkeypatch)
+    response = _upload(client_for(cast.owner_a), product, "a.jpg", _jpeg(size=(640, 480)))  # no commit: no task
+    assert response.status_code == 201, response.content
+    assert (response.json()["status"], response.json()["width"], response.json()["height"]) == ("processing", 640, 480)
+    image = ProductImage.objects.get()
+    assert image.original == "" and image.source  # kept privately until the worker has cleaned it
+    monkeypatch.undo()
+    assert product_image_thumbnails_make(image_id=image.pk).status == "ready"
+    image.refresh_from_db()
+    assert image.original.endswith("original.jpg") and image.source == ""

@@ -134,8 +134,8 @@ def test_wsgi_fallback_polls_the_events_after_the_last_id(in_process, api_client
 def test_one_asgi_server_without_redis_serves_its_own_events(in_process, cast) -> None:  # type: ignore[no-untyped-def]
     """The embedded default under uvicorn: one process, the in-process bus, a change made over HTTP."""
     import requests
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import api_token_issue
     from marketplace.tests.asgi_server import asgi_server
     from marketplace.tests.sse_client import SSEClient
 
@@ -147,7 +147,7 @@ def test_one_asgi_server_without_redis_serves_its_own_events(in_process, cast) -
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
         "LIVE_EVENTS_REDIS_URL": "",  # set but empty: no Redis, whatever the broker or cache
     }
-    token = Token.objects.create(user=cast.owner_a)
+    token = api_token_issue(user=cast.owner_a)
     with asgi_server(environment) as server:
         viewer = SSEClient(f"{server}/api/v1/livestreams/{stream.pk}/events/")
         assert viewer.status == 200

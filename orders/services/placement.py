@@ -12,11 +12,13 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.exceptions import Conflict
 from core.money import money_sum
 from orders.emails import order_email_schedule
+from orders.exceptions import ReservedUnitsLimit, UnpaidOrdersLimit
 from orders.models import (
     Cart,
     CartItem,
@@ -165,6 +167,34 @@ def _write_shipments(
         )
 
 
+def unpaid_holdings_check(*, user: Any, units: int) -> None:
+    """Refuse an order that would let one buyer hold too much stock without paying (409 naming the limit).
+
+    Unpaid orders reserve stock for ``ORDER_RESERVATION_MINUTES``; without a bound one account
+    could hold a product's whole stock, renewing its orders as they expire. Called with the
+    buyer's cart locked, so two placements of the same buyer are counted one after the other.
+    """
+    unpaid = Order.objects.filter(buyer=user, status=OrderStatus.PENDING_PAYMENT)
+    max_orders = settings.ORDER_MAX_UNPAID_PER_BUYER
+    held_orders = unpaid.count()
+    if held_orders >= max_orders:
+        raise UnpaidOrdersLimit(
+            f"You have {held_orders} unpaid orders; at most {max_orders} may wait for payment at once. "
+            "Pay or cancel one first.",
+            errors={"orders": [f"At most {max_orders} unpaid orders (ORDER_MAX_UNPAID_PER_BUYER)."]},
+            extra={"limit": max_orders, "unpaid_orders": held_orders},
+        )
+    max_units = settings.ORDER_MAX_RESERVED_UNITS_PER_BUYER
+    held_units = OrderLine.objects.filter(order__in=unpaid).aggregate(total=Sum("quantity"))["total"] or 0
+    if held_units + units > max_units:
+        raise ReservedUnitsLimit(
+            f"This order's {units} units with the {held_units} held in your unpaid orders would be "
+            f"{held_units + units}; at most {max_units} units may wait for payment at once.",
+            errors={"quantity": [f"At most {max_units} units in unpaid orders (ORDER_MAX_RESERVED_UNITS_PER_BUYER)."]},
+            extra={"limit": max_units, "reserved_units": held_units, "requested_units": units},
+        )
+
+
 def order_place(
     *, user: Any, cart: Cart, shipping_address: Any, currency: Any, preference: Any, at: Any = None
 ) -> Order:
@@ -197,6 +227,7 @@ def order_place(
         Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if _cart_signature(cart) != signature:
             raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
+        unpaid_holdings_check(user=user, units=sum(quantity for _variant, quantity, _stream in signature))
         # Everything that does not depend on which warehouse serves a line is written before the
         # stock rows are locked, so the hot rows stay locked for as short a time as possible.
         order = _write_order(user=user, quote=draft, placed_at=at)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.services import api_tokens_issue_many
 from core.services import exchange_rates_seed_offline
 from marketplace.tests.factories import SellerFactory
 from orders.models import Cart, CartItem, Order, OrderStatus
@@ -31,9 +31,9 @@ BODY = {"shipping_address": ALMATY_ADDRESS, "currency": "KZT"}
 def make_buyers(count: int, prefix: str) -> list[tuple[User, str]]:
     users = User.objects.bulk_create(User(email=f"{prefix}{n}@example.com", password="!") for n in range(count))
     users = list(User.objects.filter(email__startswith=prefix).order_by("pk"))
-    tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
+    tokens = api_tokens_issue_many(users=users)
     Cart.objects.bulk_create(Cart(user=user) for user in users)
-    return [(user, token.key) for user, token in zip(users, tokens, strict=True)]
+    return [(user, token) for user, token in zip(users, tokens, strict=True)]
 
 
 def fill_carts(buyers: list[tuple[User, str]], *variants_per_buyer: Any) -> None:

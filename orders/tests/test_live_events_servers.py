@@ -11,8 +11,8 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from marketplace.tests.asgi_server import asgi_server
 from marketplace.tests.factories import ProductFactory, VariantFactory
 from marketplace.tests.live_factories import offer_for, stream_for
@@ -43,8 +43,7 @@ def server_environment() -> dict[str, str]:
 
 
 def auth(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_token_issue(user=user).key}"}
 
 
 def test_sse_client_hears_pinned_and_offer_events_from_another_process_and_resumes(market) -> None:  # type: ignore[no-untyped-def]

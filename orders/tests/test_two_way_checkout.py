@@ -135,8 +135,11 @@ def test_a_buyer_in_urumqi_gets_chinas_cbec_rule(client_for, buyer, tashkent_sel
     assert allowance["remaining"] == {"amount": "21680.00", "currency": "CNY"}
 
 
-def test_an_order_past_the_annual_china_allowance_shows_the_higher_duty(client_for, buyer, tashkent_seller) -> None:  # type: ignore[no-untyped-def]
+def test_an_order_past_the_annual_china_allowance_shows_the_higher_duty(
+    client_for, buyer, tashkent_seller, settings
+) -> None:  # type: ignore[no-untyped-def]
     _seller, _tashkent, fabric = tashkent_seller
+    settings.ORDER_MAX_UNPAID_PER_BUYER = 10  # seven orders left unpaid (they count towards the allowance)
     client = client_for(buyer)
     quote_body = {"shipping_address": URUMQI_ADDRESS, "currency": "CNY"}
 

@@ -87,3 +87,29 @@ def test_payout_status_service_for_the_webhook() -> None:
     with pytest.raises(ValidationFailed) as refused:
         seller_payout_status_set(seller=seller, status="frozen")
     assert "payout_status" in refused.value.errors
+
+
+@pytest.mark.parametrize(
+    ("field", "url"),
+    [
+        ("return_url", "https://evil.example/phish"),
+        ("refresh_url", "https://karavan.example.evil.example/again"),
+        ("return_url", "javascript://karavan.example/%0aalert(1)"),
+        ("return_url", "https://user@evil.example/"),
+    ],
+)
+def test_onboarding_links_back_only_to_our_hosts(owner, client_for, settings, field: str, url: str) -> None:
+    """return_url / refresh_url outside PAYOUT_RETURN_HOSTS: a 400 naming the field, nothing started."""
+    settings.PAYMENT_PROVIDER = "offline"
+    response = client_for(owner).post(URL, {field: url}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert Seller.objects.get(members__user=owner).payout_status != PayoutStatus.ENABLED
+
+
+def test_onboarding_accepts_a_link_to_an_allowed_host(owner, client_for, settings) -> None:
+    settings.PAYMENT_PROVIDER = "offline"
+    settings.PAYOUT_RETURN_HOSTS = [".karavan.example"]
+    response = client_for(owner).post(URL, {"return_url": "https://shop.karavan.example/payouts/done"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["url"].startswith("https://shop.karavan.example/payouts/done")

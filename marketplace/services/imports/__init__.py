@@ -13,13 +13,14 @@ Row numbers are spreadsheet rows: the header is row 1, the first data row is row
 
 from marketplace.services.imports.columns import CONTRACT_COLUMNS, EXTRA_COLUMNS, KNOWN_COLUMNS, import_template_csv
 from marketplace.services.imports.reading import import_header_check, import_header_probe
-from marketplace.services.imports.runner import catalog_import_create, catalog_import_run
+from marketplace.services.imports.runner import catalog_import_create, catalog_import_files_purge, catalog_import_run
 
 __all__ = [
     "CONTRACT_COLUMNS",
     "EXTRA_COLUMNS",
     "KNOWN_COLUMNS",
     "catalog_import_create",
+    "catalog_import_files_purge",
     "catalog_import_run",
     "import_header_check",
     "import_header_probe",

@@ -1,11 +1,12 @@
 """One batch of parsed rows: match by SKU, validate against what is stored, write in bulk."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.transactions import on_commit_once
@@ -116,6 +117,16 @@ def run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
     }
     by_ref = {product.external_ref: product.pk for product in products.values() if product.external_ref}
 
+    # Variants per product are bounded (PRODUCT_MAX_VARIANTS): what each product has, plus what
+    # this batch adds to it.
+    variant_counts: Counter[Any] = Counter(
+        dict(
+            ProductVariant.objects.filter(product_id__in=list(products))
+            .values("product_id")
+            .annotate(n=Count("id"))
+            .values_list("product_id", "n")
+        )
+    )
     # Working state per product key (an existing pk, or ("new", ref)) and per SKU.
     product_states: dict[Any, dict[str, Any]] = {}
     applied_in_batch: set[Any] = set()
@@ -153,6 +164,17 @@ def run_batch(rows: list[ParsedRow], context: ImportContext) -> BatchOutcome:
         if errors:
             outcome.errors.extend({"row": row.row, "field": e.field, "message": e.message} for e in errors)
             continue
+        if existing_variant is None or existing_variant.product_id != key:
+            if variant_counts[key] >= settings.PRODUCT_MAX_VARIANTS:
+                outcome.errors.append(
+                    {
+                        "row": row.row,
+                        "field": "product_ref",
+                        "message": f"The product has {settings.PRODUCT_MAX_VARIANTS} variants already (the most).",
+                    }
+                )
+                continue
+            variant_counts[key] += 1
         product_changed = candidate != current
         if applies_product_fields:
             product_states[key] = candidate

@@ -2,11 +2,13 @@
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.conf import settings
 from djmoney.money import Money
 
 from core.money import MoneyError, parse_money
@@ -17,6 +19,8 @@ from marketplace.services.imports.columns import FALSE_WORDS, KNOWN_COLUMNS, TRU
 from sellers.models import Seller
 
 HEADER_PROBE_BYTES = 64 * 1024
+#: Unknown columns named in an error message at most (the count says how many there were).
+UNKNOWN_COLUMNS_SHOWN = 20
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -27,13 +31,30 @@ def _header_columns(raw: list[str]) -> list[str]:
     return [column.strip().lower() for column in raw]
 
 
+def _too_many_columns(count: int) -> ImportFileInvalid:
+    limit = settings.IMPORT_MAX_COLUMNS
+    message = f"The header has {count:,} columns; at most {limit} are accepted (the template has {len(KNOWN_COLUMNS)})."
+    return ImportFileInvalid(message, errors={"columns": [message]})
+
+
+def _line_too_long(line_number: int) -> ImportFileInvalid:
+    limit = settings.IMPORT_MAX_LINE_LENGTH
+    message = f"Line {line_number} is longer than {limit:,} characters."
+    return ImportFileInvalid(message, errors={"file": [message]})
+
+
 def import_header_check(columns: list[str]) -> None:
-    """Raise ``ImportFileInvalid`` naming unknown, repeated or missing columns."""
+    """Raise ``ImportFileInvalid`` naming unknown, repeated or missing columns (linear in the columns)."""
+    if len(columns) > settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(len(columns))
     unknown = [column for column in columns if column not in KNOWN_COLUMNS]
     errors: dict[str, list[str]] = {}
     if unknown:
-        errors["columns"] = [f"Unknown columns: {', '.join(repr(column) for column in unknown)}."]
-    repeated = sorted({column for column in columns if columns.count(column) > 1})
+        shown = ", ".join(repr(column) for column in unknown[:UNKNOWN_COLUMNS_SHOWN])
+        more = f" and {len(unknown) - UNKNOWN_COLUMNS_SHOWN} more" if len(unknown) > UNKNOWN_COLUMNS_SHOWN else ""
+        errors["columns"] = [f"Unknown columns: {shown}{more}."]
+    counts = Counter(columns)
+    repeated = sorted(column for column, count in counts.items() if count > 1)
     if repeated:
         errors.setdefault("columns", []).append(f"Repeated columns: {', '.join(repeated)}.")
     if "sku" not in columns:
@@ -42,7 +63,7 @@ def import_header_check(columns: list[str]) -> None:
         raise ImportFileInvalid(
             "; ".join(message for messages in errors.values() for message in messages),
             errors=errors,
-            extra={"unknown_columns": unknown},
+            extra={"unknown_columns": unknown[:UNKNOWN_COLUMNS_SHOWN]},
         )
 
 
@@ -61,18 +82,38 @@ def import_header_probe(fp: IO[bytes]) -> list[str]:
                 "The file is not UTF-8.", errors={"file": ["Save the CSV as UTF-8 (with or without BOM)."]}
             ) from None
         text = head[: error.start].decode("utf-8-sig")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    columns = _header_columns(next(csv.reader([first_line], delimiter=_sniff_delimiter(first_line)), []))
+    # Bounded before the CSV parser sees it: one line, of a bounded length and column count.
+    first_line, _newline, _rest = text.partition("\n")
+    first_line = first_line.split("\r", 1)[0]
+    if (not _newline and len(head) >= HEADER_PROBE_BYTES) or len(first_line) > settings.IMPORT_MAX_LINE_LENGTH:
+        raise _line_too_long(1)
+    delimiter = _sniff_delimiter(first_line)
+    if first_line.count(delimiter) >= settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(first_line.count(delimiter) + 1)
+    columns = _header_columns(next(csv.reader([first_line], delimiter=delimiter), []))
     import_header_check(columns)
     return columns
 
 
+def _bounded_lines(text: IO[str], first_number: int) -> Iterator[str]:
+    """The file's lines, refusing one longer than ``IMPORT_MAX_LINE_LENGTH`` before it is parsed."""
+    limit = settings.IMPORT_MAX_LINE_LENGTH
+    number = first_number
+    while line := text.readline(limit + 1):
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise _line_too_long(number)
+        yield line
+        number += 1
+
+
 def open_rows(fp: IO[bytes]) -> tuple[list[str], str, Iterator[list[str]]]:
     text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
-    header_line = text.readline()
+    header_line = next(_bounded_lines(text, 1), "")
     delimiter = _sniff_delimiter(header_line)
+    if header_line.count(delimiter) >= settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(header_line.count(delimiter) + 1)
     columns = _header_columns(next(csv.reader([header_line], delimiter=delimiter), []))
-    return columns, delimiter, csv.reader(text, delimiter=delimiter)
+    return columns, delimiter, csv.reader(_bounded_lines(text, 2), delimiter=delimiter)
 
 
 def is_skipped(cells: list[str]) -> bool:
@@ -175,7 +216,10 @@ def parse_row(number: int, cells: list[str], context: ImportContext) -> tuple[Pa
                 if title:
                     product["title"] = title
             elif column == "description":
-                product["description"] = raw.strip()
+                description = raw.strip()
+                if len(description) > settings.PRODUCT_DESCRIPTION_MAX_LENGTH:
+                    raise RowError(column, f"At most {settings.PRODUCT_DESCRIPTION_MAX_LENGTH:,} characters.")
+                product["description"] = description
             elif column == "category":
                 slug = raw.strip().lower()
                 if slug and slug not in context.categories:
@@ -223,6 +267,8 @@ def parse_row(number: int, cells: list[str], context: ImportContext) -> tuple[Pa
                 text = raw.strip()
                 if name == "title" and len(text) > 200:
                     raise RowError(column, "At most 200 characters.")
+                if name == "description" and len(text) > settings.PRODUCT_DESCRIPTION_MAX_LENGTH:
+                    raise RowError(column, f"At most {settings.PRODUCT_DESCRIPTION_MAX_LENGTH:,} characters.")
                 parsed.translations.setdefault(language, {})[name] = text
         except RowError as error:
             errors.append(error)

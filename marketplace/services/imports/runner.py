@@ -2,6 +2,8 @@
 
 import csv
 import logging
+import re
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,8 @@ from sellers.models import Seller
 logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 1000
+#: Where import files went before they were private (public media, ``imports/2026/11/catalog.csv``).
+LEGACY_PUBLIC_NAME = re.compile(r"^imports/\d{4}/\d{2}/[^/]+$")
 
 
 def catalog_import_create(*, seller: Seller, user: Any, upload: Any, schedule: bool = True) -> CatalogImport:
@@ -41,6 +45,7 @@ def catalog_import_create(*, seller: Seller, user: Any, upload: Any, schedule: b
         catalog_import = CatalogImport(
             seller=seller, created_by=user, original_filename=str(getattr(upload, "name", ""))[:255]
         )
+        # Private storage, under a random name (marketplace.models.imports.import_file_name).
         catalog_import.file.save("catalog.csv", upload, save=False)
         catalog_import.save()
         if schedule:
@@ -82,8 +87,9 @@ def catalog_import_run(*, import_id: int) -> CatalogImport | None:
         CatalogImport.objects.filter(pk=import_id).update(total_rows=total)
         _process(catalog_import)
     except ImportFileInvalid as error:
-        messages = [m for ms in error.errors.values() for m in ms] or [error.detail]
-        _fail(import_id, error.detail, [{"row": 1, "field": "columns", "message": m} for m in messages])
+        found = [(field, message) for field, messages in error.errors.items() for message in messages]
+        rows = [{"row": 1, "field": field, "message": message} for field, message in found]
+        _fail(import_id, error.detail, rows or [{"row": 1, "field": "columns", "message": error.detail}])
     except UnicodeDecodeError:
         _fail(import_id, "The file is not UTF-8; save the CSV as UTF-8 (with or without BOM).")
     except csv.Error as error:
@@ -191,3 +197,36 @@ def _progress(
         stored_errors.extend(errors[:room])
         fields["errors"] = stored_errors
     CatalogImport.objects.filter(pk=import_id).update(**fields)
+
+
+def catalog_import_files_purge(*, now: Any = None, batch_size: int = 500) -> int:
+    """Delete the files of imports finished more than ``IMPORT_FILE_RETENTION_DAYS`` ago; returns how many.
+
+    The import's row (counts, errors) stays; its ``file`` becomes blank. The row is cleared first
+    and the file deleted after commit, so a re-run (or two overlapping beats) never deletes twice
+    or leaves a row pointing at nothing. Files from before private storage (``imports/YYYY/MM/``
+    in the public media storage) are deleted from there.
+    """
+    from django.core.files.storage import default_storage
+
+    from marketplace.services.images import storage_files_delete
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    storage = CatalogImport._meta.get_field("file").storage  # type: ignore[union-attr]
+    purged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                CatalogImport.objects.select_for_update(skip_locked=True)
+                .filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED], finished_at__lt=cutoff)
+                .exclude(file="")
+                .values_list("pk", "file")[:batch_size]
+            )
+            if not rows:
+                return purged
+            CatalogImport.objects.filter(pk__in=[pk for pk, _name in rows]).update(file="")
+            private = [name for _pk, name in rows if not LEGACY_PUBLIC_NAME.match(name)]
+            legacy = [name for _pk, name in rows if LEGACY_PUBLIC_NAME.match(name)]
+            transaction.on_commit(lambda private=private: storage_files_delete(names=private, storage=storage))
+            transaction.on_commit(lambda legacy=legacy: storage_files_delete(names=legacy, storage=default_storage))
+        purged += len(rows)
