@@ -176,6 +176,11 @@ SPECTACULAR_SETTINGS = {
     # Schema generation is checked by a test (core/tests/test_reference_api.py) rather than by
     # `check --deploy`, so a docs-only warning never blocks a deployment.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation documents the error responses it can give (400/401/403/404/409/429/503...).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.error_responses_add",
+    ],
 }
 
 # --- Celery: no broker configured → tasks run eagerly in-process (the embedded default).
