@@ -13,8 +13,18 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from orders.models import LedgerEntry, LedgerPosting, Order, OrderShipment, OrderStatus, Payment, PaymentStatus
-from orders.models import Refund, RefundStatus, SellerTransfer, ShipmentStatus
+from orders.models import (
+    LedgerEntry,
+    LedgerPosting,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    SellerTransfer,
+    ShipmentStatus,
+)
 from orders.stages import STAGES
 from warehouses.models import OutboundLine, OutboundStatus, Stock
 

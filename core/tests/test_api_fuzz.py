@@ -24,6 +24,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -87,6 +88,11 @@ def test_fuzz_every_operation_as_every_kind_of_caller(make_user, in_process_app,
     def run(operation: Any, caller: str) -> None:
         nonlocal requests
         real_ids = _filled_path(operation, world)
+        # Valid data (reaches the services) and invalid data (must meet a documented 4xx), mixed.
+        cases = st.one_of(
+            operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+            operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+        )
 
         @settings(
             max_examples=EXAMPLES,
@@ -96,7 +102,7 @@ def test_fuzz_every_operation_as_every_kind_of_caller(make_user, in_process_app,
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=operation.as_strategy(), use_real_ids=st.booleans())
+        @given(case=cases, use_real_ids=st.booleans())
         def fuzz(case: Any, use_real_ids: bool) -> None:
             nonlocal requests
             if use_real_ids and real_ids:

@@ -57,7 +57,8 @@ def _reserved_for_nobody(shop):  # type: ignore[no-untyped-def]
     stock = _stock(shop, "b_urc")
     Stock.objects.filter(pk=stock.pk).update(reserved=stock.reserved + 1)
     return [
-        f"reservations: warehouses.Stock #{stock.pk} (variant {stock.variant_id} at URC): reserved {stock.reserved + 1}, open shipments hold {stock.reserved}"
+        f"reservations: warehouses.Stock #{stock.pk} (variant {stock.variant_id} at URC): "
+        f"reserved {stock.reserved + 1}, open shipments hold {stock.reserved}"
     ]
 
 
