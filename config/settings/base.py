@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "core.tasks.exchange_rates_refresh_task",
         "schedule": timedelta(hours=1),
     },
+    # Tasks recorded in the transactional outbox while the broker was down (core/outbox.py).
+    "relay-outbox": {
+        "task": "core.tasks.outbox_relay_task",
+        "schedule": timedelta(minutes=1),
+    },
     "expire-unpaid-orders": {
         "task": "orders.tasks.orders_expire_task",
         "schedule": timedelta(minutes=1),
