@@ -112,6 +112,7 @@ class MeView(APIView):
 
 class NotificationListView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination  # so the schema documents the paginated envelope
 
     @extend_schema(responses=NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:

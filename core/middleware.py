@@ -4,6 +4,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core.api.parsers import (
@@ -17,6 +18,30 @@ from core.api.parsers import (
 from core.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
+
+#: The database went away (restarted, connection killed, failover): the request's transaction was
+#: rolled back by the server, so nothing partial was written; the caller may simply try again.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable_response(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """503 with ``Retry-After``, and the broken connection dropped so the next request reconnects.
+
+    Django closes an unusable connection at the end of a request anyway (``close_old_connections``);
+    closing here as well makes recovery independent of how the server runs the request cycle.
+    """
+    logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+            connection.close()
+    body = {"detail": "The service is briefly unavailable; please try again.", "code": "unavailable", "errors": {}}
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(body["detail"], status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _error_response(error: DomainError) -> JsonResponse:
@@ -78,6 +103,8 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable_response(request, exception)
         if not request.path.startswith("/api/"):
             return None
         if isinstance(exception, SuspiciousOperation):

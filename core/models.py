@@ -42,3 +42,30 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class OutboxMessage(models.Model):
+    """A task to hand to the broker, written in the same transaction as the change that calls for it.
+
+    The transactional outbox: if the transaction commits, the message exists even when the broker is
+    down; a relay (on commit, and every minute from beat) sends what is unsent. A message may be
+    sent more than once (a relay dies between sending and marking), so its task must be idempotent
+    (they are: id in, re-read, unique rows such as ``OrderEmail``).
+    """
+
+    task = models.CharField(max_length=200, help_text="The Celery task's registered name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} ({'sent' if self.sent_at else 'unsent'})"

@@ -161,7 +161,7 @@ class ImageSerializer(serializers.ModelSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     product_ref = serializers.CharField(source="external_ref", read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
     images = ImageSerializer(many=True, read_only=True)

@@ -96,7 +96,7 @@ class CartItemDetailView(APIView):
 
     @extend_schema(request=CartItemUpdateSerializer, responses={200: dict})
     def patch(self, request: Request, item_id: int) -> Response:
-        item = selectors.cart_item_get(cart=cart_get_or_create(user=request.user), item_id=item_id)
+        item = selectors.cart_item_get_for_user(user=request.user, item_id=item_id)
         payload = CartItemUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         cart_item_update(item=item, quantity=payload.validated_data["quantity"])
@@ -104,7 +104,7 @@ class CartItemDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, item_id: int) -> Response:
-        item = selectors.cart_item_get(cart=cart_get_or_create(user=request.user), item_id=item_id)
+        item = selectors.cart_item_get_for_user(user=request.user, item_id=item_id)
         cart_item_remove(item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

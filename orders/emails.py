@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string, select_template
 
 from core.api.fields import money_to_representation
+from core.outbox import outbox_enqueue
 from orders.models import Order, OrderEmail
 
 KINDS = ("placed", "paid", "shipped", "delivered", "cancelled")
@@ -26,13 +27,11 @@ def email_language_for(user: Any) -> str:
 
 
 def order_email_schedule(*, order: Order, kind: str) -> None:
-    """Queue the email once the current transaction commits."""
+    """Queue the email with the current transaction (the transactional outbox): sent once it commits,
+    or later if the broker is down then."""
     if kind not in KINDS:
         raise ValueError(f"Unknown order email {kind!r}")
-    from orders.tasks import order_email_send_task
-
-    order_id = order.pk
-    transaction.on_commit(lambda: order_email_send_task.delay(order_id, kind))
+    outbox_enqueue(task="orders.tasks.order_email_send_task", args=[order.pk, kind])
 
 
 def _template(language: str, name: str) -> str:

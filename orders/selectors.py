@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from core.money import from_minor_units
 from orders.exceptions import OrderNotFound
 from orders.models import (
+    Cart,
     CartItem,
     LedgerAccount,
     LedgerEntry,
@@ -35,6 +36,16 @@ def cart_item_get(*, cart: Any, item_id: Any) -> CartItem:
 
         raise NotFound("No such item in your cart.", code="cart_item_not_found")
     return item
+
+
+def cart_item_get_for_user(*, user: Any, item_id: Any) -> CartItem:
+    """An item of the user's cart, or 404; never creates a cart (a refused request writes nothing)."""
+    cart = Cart.objects.filter(user=user).first()
+    if cart is None:
+        from core.exceptions import NotFound
+
+        raise NotFound("No such item in your cart.", code="cart_item_not_found")
+    return cart_item_get(cart=cart, item_id=item_id)
 
 
 def _order_queryset() -> QuerySet[Order]:
@@ -136,8 +147,13 @@ def cart_priced(*, cart: Any, currency: str, user: Any = None) -> tuple[list[Car
 
 
 def order_get_for_staff(*, user: Any, order_id: Any) -> Order:
-    """Any order, for platform staff (refunds); to anyone else every order is a 404."""
-    order = _order_queryset().filter(pk=order_id).first() if str(order_id).isdigit() and user.is_staff else None
+    """Any order, for platform staff who may refund (operators, superusers); to anyone else every order is a 404.
+
+    ``is_staff`` alone is not enough: warehouse staff have it too (for their shift's admin pages),
+    and a warehouse shift must never refund orders (found by the permission matrix).
+    """
+    may_refund = user.is_active and user.is_staff and user.has_perm("orders.add_refund")
+    order = _order_queryset().filter(pk=order_id).first() if str(order_id).isdigit() and may_refund else None
     if order is None:
         raise OrderNotFound()
     return order

@@ -49,6 +49,7 @@ class WarehouseListView(GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = WarehouseSerializer
 
+    @extend_schema(responses=WarehouseSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(selectors.warehouse_list_public())
         return self.get_paginated_response(WarehouseSerializer(page, many=True).data)
@@ -58,7 +59,10 @@ class SellerStockView(GenericAPIView):
     permission_classes = [IsSellerMember]
     serializer_class = SellerStockSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("sku", str)])
+    @extend_schema(
+        parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("sku", str)],
+        responses=SellerStockSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         rows = selectors.stock_list_for_seller(
             seller=seller_for_user(user=request.user),
@@ -73,6 +77,7 @@ class SellerInboundListView(GenericAPIView):
     permission_classes = [IsSellerMember]
     serializer_class = InboundShipmentSerializer
 
+    @extend_schema(responses=InboundShipmentSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(selectors.inbound_list_for_seller(seller=seller_for_user(user=request.user)))
         return self.get_paginated_response(InboundShipmentSerializer(page, many=True).data)
@@ -144,7 +149,10 @@ class StaffStockView(GenericAPIView):
     permission_classes = [IsWarehouseStaff]
     serializer_class = StaffStockSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("sku", str)])
+    @extend_schema(
+        parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("sku", str)],
+        responses=StaffStockSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         stock = selectors.stock_list_for_staff(user=request.user).order_by("warehouse__code", "variant__sku")
         warehouse = _staff_warehouse(request)
@@ -160,7 +168,10 @@ class StaffInboundListView(GenericAPIView):
     permission_classes = [IsWarehouseStaff]
     serializer_class = InboundShipmentSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("status", str)])
+    @extend_schema(
+        parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("status", str)],
+        responses=InboundShipmentSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         shipments = selectors.inbound_list_for_staff(
             user=request.user,
@@ -202,7 +213,10 @@ class StaffShipmentListView(GenericAPIView):
     permission_classes = [IsWarehouseStaff]
     serializer_class = OutboundShipmentSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("status", str)])
+    @extend_schema(
+        parameters=[OpenApiParameter("warehouse", str), OpenApiParameter("status", str)],
+        responses=OutboundShipmentSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         shipments = selectors.outbound_list_for_staff(
             user=request.user,

@@ -222,6 +222,11 @@ SPECTACULAR_SETTINGS = {
     # Schema generation is checked by a test (core/tests/test_reference_api.py) rather than by
     # `check --deploy`, so a docs-only warning never blocks a deployment.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation documents the error responses it can give (400/401/403/404/409/429/503...).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.error_responses_add",
+    ],
 }
 
 # --- Abuse limits and tokens (docs/adr/0006-abuse-limits-and-tokens.md).
@@ -277,6 +282,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "refresh-exchange-rates": {
         "task": "core.tasks.exchange_rates_refresh_task",
         "schedule": timedelta(hours=1),
+    },
+    # Tasks recorded in the transactional outbox while the broker was down (core/outbox.py).
+    "relay-outbox": {
+        "task": "core.tasks.outbox_relay_task",
+        "schedule": timedelta(minutes=1),
     },
     "expire-unpaid-orders": {
         "task": "orders.tasks.orders_expire_task",

@@ -250,7 +250,11 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("kettle.png", buffer.getvalue(), content_type="image/png")
 
 
-def world_build(make_user: Callable[..., Any]) -> World:
+def world_build(make_user: Callable[..., Any], *, prefix: str = "walk", warehouse: str = "URC") -> World:
+    """One of everything, owned by ``<prefix>-buyer``/``-seller``, with staff and an outbound shipment at ``warehouse``.
+
+    (The permission matrix builds two: A's at Urumqi and B's at Lianyungang.)
+    """
     from core.services import exchange_rates_seed_offline
     from marketplace.services.images import product_image_add
     from marketplace.services.imports import catalog_import_create
@@ -267,13 +271,15 @@ def world_build(make_user: Callable[..., Any]) -> World:
     exchange_rates_seed_offline()
     network_load_seed()
     users = {
-        "buyer": make_user(email="walk-buyer@example.com"),
-        "seller": make_user(email="walk-seller@example.com"),
-        "staff": make_user(email="walk-staff@example.com"),
-        "admin": make_user(email="walk-admin@example.com", is_staff=True, is_superuser=True),
+        "buyer": make_user(email=f"{prefix}-buyer@example.com"),
+        "seller": make_user(email=f"{prefix}-seller@example.com"),
+        "staff": make_user(email=f"{prefix}-staff@example.com"),
+        "admin": make_user(email=f"{prefix}-admin@example.com", is_staff=True, is_superuser=True),
     }
     market = market_build(owner_a=users["seller"])
-    staff_assign(user=users["staff"], warehouse=market.urumqi)
+    at_urumqi = warehouse == "URC"
+    here, variant = (market.urumqi, market.a_urc) if at_urumqi else (market.lianyungang, market.a_lyg)
+    staff_assign(user=users["staff"], warehouse=here)
     seller, product = market.seller_a, market.a_urc.product
     cart = cart_get_or_create(user=users["buyer"])
     cart_item_add(cart=cart, variant_id=market.a_urc.pk, quantity=1)
@@ -301,7 +307,7 @@ def world_build(make_user: Callable[..., Any]) -> World:
     )
     offer = live_offer_set(stream=stream, sku=market.a_urc.sku, live_price=market.a_urc.price / 2, quantity_cap=5)
     notification = Notification.objects.create(user=users["buyer"], kind="walk", title="Walk", dedupe_key="walk")
-    outbound = shipment_for(stock=Stock.objects.get(variant=market.a_urc, warehouse=market.urumqi))
+    outbound = shipment_for(stock=Stock.objects.get(variant=variant, warehouse=here))
     return World(
         users=users,
         product=product,
@@ -311,7 +317,7 @@ def world_build(make_user: Callable[..., Any]) -> World:
         invitation=seller_invitation_create(seller=seller, invited_by=users["seller"], email="new@example.com"),
         cart_item=cart_item_add(cart=cart, variant_id=market.a_lyg.pk, quantity=1),
         order=order,
-        inbound=inbound_shipment_create(seller=seller, warehouse_code="URC", lines=[(market.a_urc.sku, 5)]),
+        inbound=inbound_shipment_create(seller=seller, warehouse_code=warehouse, lines=[(variant.sku, 5)]),
         outbound=outbound_shipment_release(shipment=outbound),
         seller=seller,
         stream=stream,

@@ -56,7 +56,12 @@ def paid_order(stripe, client_for, make_user, market, webhook_send):  # type: ig
 
 @pytest.fixture
 def staff_client(client_for, make_user):  # type: ignore[no-untyped-def]
-    return client_for(make_user(email="finance@karavan.example", is_staff=True))
+    from orders.services.operators import operator_assign
+
+    # A platform operator (may refund); is_staff alone is not enough (warehouse staff have it too).
+    finance = make_user(email="finance@karavan.example", is_staff=True)
+    operator_assign(user=finance)
+    return client_for(finance)
 
 
 def refund(client, order, *, key: str, **body):  # type: ignore[no-untyped-def]
