@@ -16,6 +16,7 @@ from core.exceptions import ValidationFailed
 from core.money import Money, currency_exists
 from core.reference import country_get
 from orders import selectors
+from orders.models import Order
 from orders.serializers import (
     CartItemCreateSerializer,
     CartItemUpdateSerializer,
@@ -157,10 +158,10 @@ class OrderListView(APIView):
         if response.status_code != status.HTTP_201_CREATED:
             return response
         replayed = response.has_header(REPLAY_HEADER)
-        if replayed:
-            # The first request opened the payment after its commit; a replay opens it again if
-            # the provider could not be reached then (payment_open does nothing otherwise).
-            payment_open(order=selectors.order_get_for_buyer(user=request.user, order_id=response.data["id"]))
+        # order_place asks the provider after its commit; asking again does nothing for a payment
+        # already open and reopens one the provider could not be reached for (a replay). The
+        # stored response names the caller's own order (keys are per caller): one query here.
+        payment_open(order=Order(pk=response.data["id"]))
         # The order as it is now, read once (the stored response only names it).
         order = selectors.order_get_for_buyer(user=request.user, order_id=response.data["id"])
         fresh = Response(order_rendering(order, tracking=selectors.order_tracking(order=order)), status=201)
