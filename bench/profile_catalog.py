@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_catalog  # noqa: E402
+import bench_catalog
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/karavan_bench_catalog"
 

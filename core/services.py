@@ -161,7 +161,9 @@ class IdempotentOutcome:
     replayed: bool
 
 
-def _idempotency_claim(*, user_id: int | None, scope: str, key: str, fingerprint: str) -> IdempotencyKey | IdempotentOutcome:
+def _idempotency_claim(
+    *, user_id: int | None, scope: str, key: str, fingerprint: str
+) -> IdempotencyKey | IdempotentOutcome:
     """Claim the key in its own short transaction: the new claim, or what a retry answers instead.
 
     The claim is a unique row whose response is still empty ("in progress"); it is committed

@@ -138,7 +138,7 @@ class CategorySerializer(serializers.Serializer):
 
 
 def _cover_url(product: Product, context: dict[str, Any]) -> str | None:
-    """The first image's medium thumbnail: ``cover_image`` (thumbnails, original) from ``browse_page``, or the images."""
+    """The first image's medium thumbnail: ``cover_image`` from ``browse_page`` (thumbnails, original), or images."""
     cover = getattr(product, "cover_image", _NO_COVER_READ)
     if cover is _NO_COVER_READ:
         images = list(product.images.all())

@@ -229,7 +229,9 @@ def _lock_cart(placing: _Placing) -> None:
         raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
 
 
-def _write_placed(placing: _Placing, *, quote: Quote) -> tuple[Order, Payment, dict[int, SellerOrder], dict[int, OrderLine]]:
+def _write_placed(
+    placing: _Placing, *, quote: Quote
+) -> tuple[Order, Payment, dict[int, SellerOrder], dict[int, OrderLine]]:
     """The order's own rows (none of them contended): order, lines, payment, event; the cart emptied."""
     order = _write_order(user=placing.user, quote=quote, placed_at=placing.at)
     seller_orders, order_lines = _write_lines(order=order, quote=quote)

@@ -35,7 +35,7 @@ def in_another_connection(work: Any) -> Any:
     def target() -> None:
         try:
             result["value"] = work()
-        except Exception as error:  # noqa: BLE001 - re-raised in the caller's thread
+        except Exception as error:
             result["error"] = error
         finally:
             connections.close_all()

@@ -23,9 +23,9 @@ from warehouses.services.staff import STAFF_GROUP_NAME, staff_assign, warehouse_
 from warehouses.services.stock import (
     CountedRow,
     ReceiptLine,
+    StockPlanStale,
     stock_adjust,
     stock_count_book,
-    StockPlanStale,
     stock_lock,
     stock_plan,
     stock_receive,
