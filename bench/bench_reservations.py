@@ -90,17 +90,31 @@ def ledger_mismatches(variant_ids: list[int]) -> int:
     return bad
 
 
-def hot_sku(threads: int, stock_units: int) -> bool:
+def hot_sku(threads: int, stock_units: int, *, take: bool = False) -> bool:
+    """Every thread reserves one unit at a time until none is left.
+
+    ``take``: as order placement does it (ADR 0006): plan on unlocked counts, then one conditional
+    UPDATE per row (``stock_plan`` + ``stock_take``), and the locking ``stock_reserve`` only when
+    the plan went stale. Otherwise ``stock_reserve`` alone (lock the rows, plan, update).
+    """
     from django.db import transaction
 
     from marketplace.tests.factories import VariantFactory
     from warehouses.exceptions import InsufficientStock
     from warehouses.models import Stock
-    from warehouses.services import ReservationLine, stock_receive, stock_reserve
+    from warehouses.services import (
+        ReservationLine,
+        StockPlanStale,
+        stock_plan,
+        stock_receive,
+        stock_reserve,
+        stock_take,
+    )
     from warehouses.tests.factories import WarehouseFactory
 
     ala, mow = WarehouseFactory(code="ALA"), WarehouseFactory(code="MOW")
     variant = VariantFactory(sku=f"HOT-{uuid.uuid4().hex[:8]}")
+    stale = [0]
     # Most units near the buyer, some far away: the strategy has to choose under contention.
     near = stock_units * 3 // 4
     stock_receive(variant_id=variant.pk, warehouse_id=ala.pk, quantity=near, reference="bench")
@@ -110,9 +124,19 @@ def hot_sku(threads: int, stock_units: int) -> bool:
     def work(index: int) -> tuple[int, int]:
         reserved = refused = 0
         while True:
+            reference = f"hot-{index}-{reserved}"
             try:
+                if take:
+                    plan = stock_plan(lines=line, destination_country="KZ")
+                    try:
+                        with transaction.atomic():
+                            stock_take(plan=plan, reference=reference)
+                        reserved += 1
+                        continue
+                    except StockPlanStale:
+                        stale[0] += 1
                 with transaction.atomic():
-                    stock_reserve(lines=line, destination_country="KZ", reference=f"hot-{index}-{reserved}")
+                    stock_reserve(lines=line, destination_country="KZ", reference=reference)
                 reserved += 1
             except InsufficientStock:
                 refused += 1
@@ -124,10 +148,12 @@ def hot_sku(threads: int, stock_units: int) -> bool:
     total_reserved = sum(row.reserved for row in rows)
     oversold = max(0, reserved - stock_units) + max(0, total_reserved - sum(row.on_hand for row in rows))
     mismatches = ledger_mismatches([variant.pk])
+    label = "hot (take)" if take else "hot SKU   "
     print(
-        f"hot SKU    {threads:>3} threads  {stock_units} units  {reserved} reserved in {elapsed:.2f} s  "
+        f"{label} {threads:>3} threads  {stock_units} units  {reserved} reserved in {elapsed:.2f} s  "
         f"{reserved / elapsed:,.0f} reservations/s  oversold {oversold}  "
         f"unsold {stock_units - total_reserved}  ledger mismatches {mismatches}"
+        + (f"  stale plans {stale[0]}" if take else "")
     )
     return oversold == 0 and mismatches == 0 and total_reserved == stock_units == reserved
 
@@ -198,6 +224,7 @@ def main() -> int:
     ok = True
     for threads in sorted({1, 4, args.threads}):
         ok &= hot_sku(threads, args.hot_stock if threads > 1 else args.hot_stock // 4)
+        ok &= hot_sku(threads, args.hot_stock if threads > 1 else args.hot_stock // 4, take=True)
     for threads in sorted({1, 4, args.threads}):
         ok &= spread_skus(threads, args.skus, args.per_thread, args.seed)
     print("OK: nothing oversold, ledger matches" if ok else "FAILED: oversold units or ledger mismatch")

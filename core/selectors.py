@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.models import ExchangeRate
 from core.money import SUPPORTED_CURRENCIES
 from core.reference import Country, countries_in_force
+from core.request_memo import request_memo, request_memo_forget
 
 
 def country_list_served(*, on: date | None = None) -> list[Country]:
@@ -154,12 +155,20 @@ _table_lock = threading.Lock()
 _table_cache: list[_CachedTable] = []  # at most one: this process's table
 
 
+RATE_FINGERPRINT_MEMO = "core.exchange_rate_fingerprint"
+
+
 def _fingerprint() -> int | None:
-    return ExchangeRate.objects.aggregate(latest=Max("id"))["latest"]  # type: ignore[no-any-return]
+    """The newest rate row's id: checked once per request (``core.request_memo``), per call elsewhere."""
+    return request_memo(
+        RATE_FINGERPRINT_MEMO,
+        lambda: ExchangeRate.objects.aggregate(latest=Max("id"))["latest"],
+    )
 
 
 def exchange_rate_table_forget() -> None:
     """Drop this process's table (a rate was stored, changed or deleted here)."""
+    request_memo_forget(RATE_FINGERPRINT_MEMO)
     with _table_lock:
         _table_cache.clear()
 

@@ -5,7 +5,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -161,36 +161,79 @@ class IdempotentOutcome:
     replayed: bool
 
 
+def _idempotency_claim(
+    *, user_id: int | None, scope: str, key: str, fingerprint: str
+) -> IdempotencyKey | IdempotentOutcome:
+    """Claim the key in its own short transaction: the new claim, or what a retry answers instead.
+
+    The claim is a unique row whose response is still empty ("in progress"); it is committed
+    before the handler starts, so it never joins (nor lengthens) the handler's transaction and its
+    row locks. A claim older than ``IDEMPOTENCY_CLAIM_SECONDS`` without a response belongs to a
+    request that died: the next retry takes it over (a conditional update, so only one does).
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(
+                    user_id=user_id, scope=scope, key=key, request_fingerprint=fingerprint
+                )
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(user=user_id, scope=scope, key=key).first()
+    if existing is None:  # the claim was given up (its request failed) in between: claim it again
+        return _idempotency_claim(user_id=user_id, scope=scope, key=key, fingerprint=fingerprint)
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    if existing.response_status is not None:
+        return IdempotentOutcome(existing.response_status, existing.response_body, replayed=True)
+    now = timezone.now()
+    expired_before = now - timedelta(seconds=settings.IDEMPOTENCY_CLAIM_SECONDS)
+    if existing.created_at >= expired_before:
+        raise IdempotencyKeyInProgress()
+    taken = IdempotencyKey.objects.filter(
+        pk=existing.pk, response_status__isnull=True, created_at=existing.created_at
+    ).update(created_at=now)
+    if taken != 1:
+        raise IdempotencyKeyInProgress()
+    existing.created_at = now
+    return existing
+
+
 def idempotent_call(
-    *, user_id: int | None, scope: str, key: str | None, body: Any, handler: Callable[[], tuple[int, Any]]
+    *,
+    user_id: int | None,
+    scope: str,
+    key: str | None,
+    body: Any,
+    handler: Callable[[], tuple[int, Any]],
+    atomic: bool = True,
 ) -> IdempotentOutcome:
     """Run ``handler`` at most once per (user, scope, key); replay its first response afterwards.
 
-    The key row is inserted in the same transaction as the handler's effects, so a concurrent
-    duplicate blocks on the unique index until the first commits, then replays its response;
-    if the handler raises, the key disappears with the rollback and a retry runs afresh.
+    Three short steps, none holding another's locks: claim the key (committed at once), run the
+    handler (in a transaction of its own when ``atomic``; pass ``atomic=False`` when the handler
+    commits its own writes, as order placement does, so that reading back and rendering the
+    response happen after its row locks are released), store the response. A retry while the
+    first request runs answers 409 ``idempotency_key_in_progress``; once it is done, its response.
+    If the handler raises, the claim is given up and a retry runs afresh. A process that dies
+    mid-request leaves a claim that a retry takes over after ``IDEMPOTENCY_CLAIM_SECONDS``.
     """
     if not key:
         status, response_body = handler()
         return IdempotentOutcome(status, response_body, replayed=False)
     if len(key) > 255:
         raise DomainError("Idempotency-Key must be at most 255 characters.", code="invalid_idempotency_key")
-    fingerprint = _fingerprint(body)
-    with transaction.atomic():
-        try:
+    claimed = _idempotency_claim(user_id=user_id, scope=scope, key=key, fingerprint=_fingerprint(body))
+    if isinstance(claimed, IdempotentOutcome):
+        return claimed
+    try:
+        if atomic:
             with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user_id=user_id, scope=scope, key=key, request_fingerprint=fingerprint
-                )
-        except IntegrityError:
-            existing = IdempotencyKey.objects.get(user=user_id, scope=scope, key=key)
-            if existing.request_fingerprint != fingerprint:
-                raise IdempotencyKeyReused() from None
-            if existing.response_status is None:
-                raise IdempotencyKeyInProgress() from None
-            return IdempotentOutcome(existing.response_status, existing.response_body, replayed=True)
-        status, response_body = handler()
-        record.response_status = status
-        record.response_body = json.loads(json.dumps(response_body, default=str))
-        record.save(update_fields=["response_status", "response_body"])
-        return IdempotentOutcome(status, response_body, replayed=False)
+                status, response_body = handler()
+        else:
+            status, response_body = handler()
+    except BaseException:
+        IdempotencyKey.objects.filter(pk=claimed.pk, response_status__isnull=True).delete()
+        raise
+    stored = json.loads(json.dumps(response_body, default=str))
+    IdempotencyKey.objects.filter(pk=claimed.pk).update(response_status=status, response_body=stored)
+    return IdempotentOutcome(status, response_body, replayed=False)

@@ -17,6 +17,7 @@ from core.exceptions import ValidationFailed
 from core.money import Money, currency_exists
 from core.reference import country_get
 from orders import selectors
+from orders.models import Order
 from orders.serializers import (
     CartItemCreateSerializer,
     CartItemUpdateSerializer,
@@ -152,17 +153,23 @@ class OrderListView(APIView):
 
     @extend_schema(request=CheckoutSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
-        response = idempotent_response(request, scope="orders.create", handler=lambda: self._create(request))
+        # order_place commits its own transaction (the stock is taken last in it), so the key is
+        # claimed before it and the response stored after it, each in a short transaction of its
+        # own: neither lengthens the hot stock row's lock (ADR 0006).
+        response = idempotent_response(
+            request, scope="orders.create", handler=lambda: self._create(request), atomic=False
+        )
         if response.status_code != status.HTTP_201_CREATED:
             return response
-        # The order (and the Idempotency-Key's transaction) is committed: open the payment now, with
-        # no row lock held, and answer with its client secret. A replay answers with the same order
-        # as it is now (payment_open does nothing for a payment already open).
+        replayed = response.has_header(REPLAY_HEADER)
+        # order_place asks the provider after its commit; asking again does nothing for a payment
+        # already open and reopens one the provider could not be reached for (a replay). The
+        # stored response names the caller's own order (keys are per caller): one query here.
+        payment_open(order=Order(pk=response.data["id"]))
+        # The order as it is now, read once (the stored response only names it).
         order = selectors.order_get_for_buyer(user=request.user, order_id=response.data["id"])
-        payment_open(order=order)
-        order = selectors.order_get_for_buyer(user=request.user, order_id=order.pk)
         fresh = Response(order_rendering(order, tracking=selectors.order_tracking(order=order)), status=201)
-        if response.has_header(REPLAY_HEADER):
+        if replayed:
             fresh[REPLAY_HEADER] = response[REPLAY_HEADER]
         return fresh
 
@@ -170,8 +177,7 @@ class OrderListView(APIView):
         arguments = _checkout_arguments(request)
         cart = cart_get_or_create(user=request.user)
         order = order_place(user=request.user, cart=cart, **arguments)
-        order = selectors.order_get_for_buyer(user=request.user, order_id=order.pk)
-        return Response(order_rendering(order, tracking=selectors.order_tracking(order=order)), status=201)
+        return Response({"id": order.pk, "number": order.number}, status=201)
 
 
 class OrderDetailView(APIView):

@@ -54,7 +54,14 @@ class DeliveryOption:
 
 
 class CatalogStock:
-    """Stock and delivery expressions for the catalog's queries (``StockSource``)."""
+    """Stock and delivery expressions for the catalog's queries (``StockSource``).
+
+    One instance serves one request: the estimates to a country are read once by it (the product
+    page needs them for the row's delivery and again for the delivery options).
+    """
+
+    def __init__(self) -> None:
+        self._estimates_read: dict[str, list[tuple[Warehouse, DeliveryEstimate]]] = {}
 
     def product_in_stock(self) -> Exists:
         """Some active variant has a unit on hand not reserved, in an active warehouse."""
@@ -66,7 +73,12 @@ class CatalogStock:
         )
 
     def _estimates(self, country: str) -> list[tuple[Warehouse, DeliveryEstimate]]:
-        """Each active warehouse with the estimate of its hub to ``country`` (two small queries)."""
+        """Each active warehouse with the estimate of its hub to ``country`` (two small queries, once)."""
+        if country not in self._estimates_read:
+            self._estimates_read[country] = self._estimates_query(country)
+        return self._estimates_read[country]
+
+    def _estimates_query(self, country: str) -> list[tuple[Warehouse, DeliveryEstimate]]:
         estimates = {row.origin_hub_id: row for row in DeliveryEstimate.objects.filter(destination_country=country)}
         if not estimates:
             return []

@@ -367,6 +367,9 @@ EXCHANGE_RATE_MAX_AGE_HOURS = env.float("EXCHANGE_RATE_MAX_AGE_HOURS", default=7
 
 # --- Idempotency keys are kept this long before they may be purged.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
+# A key claimed by a request that never stored its response (the process died) is taken over by a
+# retry after this long; until then a retry answers 409 idempotency_key_in_progress.
+IDEMPOTENCY_CLAIM_SECONDS = env.int("IDEMPOTENCY_CLAIM_SECONDS", default=120)
 
 # --- Marketplace: image and import limits.
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)

@@ -10,12 +10,15 @@ from core.services import idempotent_call
 REPLAY_HEADER = "Idempotent-Replayed"
 
 
-def idempotent_response(request: Request, *, scope: str, handler: Callable[[], Response]) -> Response:
+def idempotent_response(
+    request: Request, *, scope: str, handler: Callable[[], Response], atomic: bool = True
+) -> Response:
     """Run ``handler`` once per ``Idempotency-Key`` header and caller; replay it afterwards.
 
     Use it inside a view method: ``return idempotent_response(request, scope="orders.create",
     handler=lambda: self._create(request))``. Errors raised by the handler are not stored, so a
-    retry after a failure runs again.
+    retry after a failure runs again. ``atomic=False``: the handler commits its own writes (see
+    ``core.services.idempotent_call``).
     """
 
     def run() -> tuple[int, object]:
@@ -29,6 +32,7 @@ def idempotent_response(request: Request, *, scope: str, handler: Callable[[], R
         key=request.headers.get("Idempotency-Key"),
         body=request.data,
         handler=run,
+        atomic=atomic,
     )
     response = Response(outcome.body, status=outcome.status)
     if outcome.replayed:

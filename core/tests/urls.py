@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.idempotency import idempotent_response
+from core.exceptions import Conflict
 from core.models import ExchangeRate
 
 
@@ -34,6 +35,8 @@ class RecordRateView(APIView):
 
     def post(self, request: Request) -> Response:
         def create() -> Response:
+            if request.data.get("fail"):
+                raise Conflict("Asked to fail.")
             row = ExchangeRate.objects.create(
                 base="USD",
                 quote=str(request.data.get("quote", "KZT")),

@@ -138,12 +138,19 @@ class CategorySerializer(serializers.Serializer):
 
 
 def _cover_url(product: Product, context: dict[str, Any]) -> str | None:
-    images = list(product.images.all())
-    if not images:
+    """The first image's medium thumbnail: ``cover_image`` from ``browse_page`` (thumbnails, original), or images."""
+    cover = getattr(product, "cover_image", _NO_COVER_READ)
+    if cover is _NO_COVER_READ:
+        images = list(product.images.all())
+        cover = (images[0].thumbnails, images[0].original) if images else None
+    if cover is None:
         return None
-    first = images[0]
-    medium = (first.thumbnails or {}).get("medium", {}).get("webp")
-    return media_url(medium or first.original, context)
+    thumbnails, original = cover
+    medium = (thumbnails or {}).get("medium", {}).get("webp")
+    return media_url(medium or original, context)
+
+
+_NO_COVER_READ = object()
 
 
 def _decimal(value: Any) -> str | None:

@@ -1,11 +1,15 @@
 """Placing an order: one transaction reserves every line (or none) and writes the whole order.
 
-Routes and duties are priced *before* the transaction from a dry-run allocation, so the stock
-rows are locked only for the reservation and a handful of inserts (a flash sale holds them for
-milliseconds, not for a route search). If the real allocation differs from the dry run (stock
-moved in between), only the parcels that changed are priced again.
+Everything that can be computed is computed *before* the transaction: the warehouses (a plan on
+the current counts), routes, rates and duties. The transaction then writes the order's own rows
+and takes the stock last, with one conditional ``UPDATE ... WHERE on_hand - reserved >= n`` per
+stock row (``stock_take``), so a flash sale holds the hot row for that update, the ledger insert
+and the commit only (ADR 0006). If the counts moved under the plan (the planned warehouse ran
+out), the transaction rolls back and the order is placed again the old way: the candidate rows
+locked, planned again, and only the parcels that changed priced again.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
@@ -41,7 +45,8 @@ from orders.services.events import order_event_record
 from orders.services.live import live_lines_check, live_offers_claim
 from orders.services.payments import payment_open
 from orders.services.pricing import Converter
-from warehouses.services import outbound_shipment_create, stock_reserve
+from warehouses.reservations import Plan
+from warehouses.services import StockPlanStale, outbound_shipment_create, stock_plan, stock_reserve, stock_take
 
 NUMBER_PREFIX = "KRV"
 
@@ -100,9 +105,9 @@ def _write_lines(*, order: Order, quote: Quote) -> tuple[dict[int, SellerOrder],
             ),
             commission_percent=seller.commission_percent,
         )
-    order_lines: dict[int, OrderLine] = {}
-    for line in quote.lines:
-        order_lines[line.variant.pk] = OrderLine.objects.create(
+    # One INSERT for every line (bulk_create returns the ids on PostgreSQL and SQLite alike).
+    rows = OrderLine.objects.bulk_create(
+        OrderLine(
             order=order,
             seller_order=seller_orders[line.variant.seller_id],
             variant=line.variant,
@@ -116,6 +121,9 @@ def _write_lines(*, order: Order, quote: Quote) -> tuple[dict[int, SellerOrder],
             exchange_rate_ids=list(line.rate_ids),
             livestream=line.livestream,
         )
+        for line in quote.lines
+    )
+    order_lines = {row.variant_id: row for row in rows}
     return seller_orders, order_lines
 
 
@@ -207,42 +215,99 @@ def order_place(
     live_lines_check(lines=lines)
     signature = _cart_signature(cart)
     converter = Converter(currency, at=at)
-    # Dry run outside the locks: which warehouses, which routes, what they cost.
-    planned = stock_reserve(
-        lines=reservation_lines(lines), destination_country=address["country"], reference="plan", dry_run=True
-    )
+    # Plan outside any lock: which warehouses, which routes, what they cost (rates, network, duties).
+    plan = stock_plan(lines=reservation_lines(lines), destination_country=address["country"])
     draft = quote_build(
         user=user,
         lines=lines,
-        allocations=planned,
+        allocations=plan.allocations,
         address=address,
         currency=currency,
         preference=preference,
         at=at,
         converter=converter,
     )
+    placing = _Placing(user=user, cart=cart, lines=lines, signature=signature, address=address, at=at)
+    try:
+        order = _place_as_planned(placing, plan=plan, quote=draft)
+    except StockPlanStale:
+        # Stock moved between the plan and the take (another buyer took the planned warehouse's last
+        # units): everything rolled back; plan again on locked rows and price what changed.
+        order = _place_locked(placing, planned=plan.allocations, draft=draft, converter=converter)
+    # Ask the provider for the payment (a network call) only once the stock locks are released:
+    # after the outermost commit, since a caller may still hold a transaction open. If the
+    # provider cannot be reached the order stays pending_payment with a payment the buyer can
+    # retry (POST /orders/{id}/payment/).
+    transaction.on_commit(lambda: payment_open(order=order))
+    return order
+
+
+@dataclass(frozen=True)
+class _Placing:
+    user: Any
+    cart: Cart
+    lines: list[Any]
+    signature: list[tuple[int, int, int | None]]
+    address: dict[str, Any]
+    at: Any
+
+
+def _lock_cart(placing: _Placing) -> None:
+    # The buyer's cart is locked first (before any stock row) so two tabs cannot order it twice.
+    Cart.objects.select_for_update().filter(pk=placing.cart.pk).first()
+    if _cart_signature(placing.cart) != placing.signature:
+        raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
+
+
+def _write_placed(
+    placing: _Placing, *, quote: Quote
+) -> tuple[Order, Payment, dict[int, SellerOrder], dict[int, OrderLine]]:
+    """The order's own rows (none of them contended): order, lines, payment, event; the cart emptied."""
+    order = _write_order(user=placing.user, quote=quote, placed_at=placing.at)
+    seller_orders, order_lines = _write_lines(order=order, quote=quote)
+    payment = Payment.objects.create(order=order, provider=settings.PAYMENT_PROVIDER, amount=order.total)
+    CartItem.objects.filter(cart=placing.cart).delete()
+    order_event_record(
+        order=order,
+        code="placed",
+        message=f"Order placed; stock reserved until {order.reserved_until:%Y-%m-%d %H:%M} UTC.",
+        to_status=OrderStatus.PENDING_PAYMENT,
+        actor=placing.user,
+        actor_label="buyer",
+        occurred_at=placing.at,
+    )
+    return order, payment, seller_orders, order_lines
+
+
+def _place_as_planned(placing: _Placing, *, plan: Plan, quote: Quote) -> Order:
+    """The short path: write the whole order as planned, then take the stock last.
+
+    The hot stock rows are locked by ``stock_take``'s conditional updates, the last writes before
+    the commit (with the live offers' caps, locked after the stock as everywhere else), so they are
+    held for one update per row, the ledger insert and the commit: not for the order's inserts,
+    the shipments, reading the order back or rendering it.
+    """
+    with transaction.atomic():
+        _lock_cart(placing)
+        order, _, seller_orders, order_lines = _write_placed(placing, quote=quote)
+        _write_shipments(order=order, quote=quote, seller_orders=seller_orders, order_lines=order_lines)
+        order_email_schedule(order=order, kind="placed")
+        stock_take(plan=plan, reference=order.number, actor=placing.user)
+        live_offers_claim(order=order, lines=placing.lines, buyer=placing.user)
+    return order
+
+
+def _place_locked(placing: _Placing, *, planned: list[Any], draft: Quote, converter: Converter) -> Order:
+    """The fallback when the plan went stale: lock the candidate rows, plan again, price what changed."""
+    user, lines, address = placing.user, placing.lines, placing.address
     priced = {parcel_key(parcel): parcel for parcel in draft.parcels}
     with transaction.atomic():
-        # The buyer's cart is locked first (before any stock row) so two tabs cannot order it twice.
-        Cart.objects.select_for_update().filter(pk=cart.pk).first()
-        if _cart_signature(cart) != signature:
-            raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
-        unpaid_holdings_check(user=user, units=sum(quantity for _variant, quantity, _stream in signature))
-        # Everything that does not depend on which warehouse serves a line is written before the
-        # stock rows are locked, so the hot rows stay locked for as short a time as possible.
-        order = _write_order(user=user, quote=draft, placed_at=at)
-        seller_orders, order_lines = _write_lines(order=order, quote=draft)
-        payment = Payment.objects.create(order=order, provider=settings.PAYMENT_PROVIDER, amount=order.total)
-        CartItem.objects.filter(cart=cart).delete()
-        order_event_record(
-            order=order,
-            code="placed",
-            message=f"Order placed; stock reserved until {order.reserved_until:%Y-%m-%d %H:%M} UTC.",
-            to_status=OrderStatus.PENDING_PAYMENT,
-            actor=user,
-            actor_label="buyer",
-            occurred_at=at,
+        _lock_cart(placing)
+        # Under the cart's lock, so two tabs cannot both pass the limit (settings: hoarding limits).
+        unpaid_holdings_check(
+            user=placing.user, units=sum(quantity for _variant, quantity, _stream in placing.signature)
         )
+        order, payment, seller_orders, order_lines = _write_placed(placing, quote=draft)
         allocations = stock_reserve(
             lines=reservation_lines(lines),
             destination_country=address["country"],
@@ -260,9 +325,9 @@ def order_place(
                 lines=lines,
                 allocations=allocations,
                 address=address,
-                currency=currency,
-                preference=preference,
-                at=at,
+                currency=draft.currency,
+                preference=draft.preference,
+                at=placing.at,
                 converter=converter,
                 priced_parcels=priced,
             )
@@ -272,15 +337,11 @@ def order_place(
             Payment.objects.filter(pk=payment.pk).update(amount=quote.total)
             for seller_id, seller_order in seller_orders.items():
                 shipping = money_sum(
-                    [p.shipping for p in quote.parcels if p.seller.pk == seller_id and p.shipping is not None], currency
+                    [p.shipping for p in quote.parcels if p.seller.pk == seller_id and p.shipping is not None],
+                    draft.currency,
                 )
                 SellerOrder.objects.filter(pk=seller_order.pk).update(shipping_total=shipping)
             order.refresh_from_db()
         _write_shipments(order=order, quote=quote, seller_orders=seller_orders, order_lines=order_lines)
         order_email_schedule(order=order, kind="placed")
-    # Ask the provider for the payment (a network call) only once the stock locks are released:
-    # after the outermost commit, since a caller (the Idempotency-Key wrapper) may still hold the
-    # transaction open. If the provider cannot be reached the order stays pending_payment with a
-    # payment the buyer can retry (POST /orders/{id}/payment/).
-    transaction.on_commit(lambda: payment_open(order=order))
     return order

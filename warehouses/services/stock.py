@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from warehouses.exceptions import InsufficientStock
 from warehouses.models import STOCK_UNITS_MAX, LedgerKind, Stock, StockLedgerEntry
 from warehouses.reservations import (
     Allocation,
+    Plan,
     ReservationLine,
     StockOption,
     merge_lines,
@@ -96,22 +97,10 @@ def stock_lock(*, stock_ids: Iterable[int] | None = None, rows: QuerySet[Stock] 
     return list(rows.select_for_update(of=("self",)).order_by("pk"))
 
 
-@transaction.atomic
-def stock_reserve(
-    *,
-    lines: Sequence[ReservationLine],
-    destination_country: str,
-    reference: str,
-    actor: Any = None,
-    strategy: str = "default",
-    dry_run: bool = False,
-) -> list[Allocation]:
-    """Reserve every line or none, choosing warehouses with the named strategy.
-
-    The candidate rows are locked *before* the plan is made, so the plan is computed from counts
-    no one else can change until this transaction ends. ``dry_run`` plans on unlocked counts and
-    writes nothing (the checkout quote).
-    """
+def _plan(
+    *, lines: Sequence[ReservationLine], destination_country: str, strategy: str, lock: bool
+) -> tuple[Plan, dict[int, Stock]]:
+    """Plan which warehouses serve ``lines``: on locked rows (``lock``) or on a snapshot of the counts."""
     demand = merge_lines(lines)
     chosen_strategy = strategy_get(strategy)
     destination_country = (destination_country or "").upper()
@@ -121,7 +110,7 @@ def stock_reserve(
         .select_related("warehouse")
         .only("id", "variant_id", "on_hand", "reserved", "warehouse__code", "warehouse__country", "warehouse__hub_id")
     )
-    stocks = list(rows.order_by("pk")) if dry_run else stock_lock(rows=rows)
+    stocks = stock_lock(rows=rows) if lock else list(rows.order_by("pk"))
     days: dict[int, int] = {}
     per_variant = Counter(stock.variant_id for stock in stocks if stock.available > 0)
     if any(count > 1 for count in per_variant.values()):  # a choice to make: route speeds break ties
@@ -149,10 +138,40 @@ def stock_reserve(
     )
     if plan.short:
         raise InsufficientStock(plan.short)
+    return plan, {stock.pk: stock for stock in stocks}
+
+
+def stock_plan(*, lines: Sequence[ReservationLine], destination_country: str, strategy: str = "default") -> Plan:
+    """Plan a reservation on the current counts without locking or writing anything.
+
+    ``InsufficientStock`` if the lines cannot be served now. The plan's ``stock_ids`` name the rows
+    ``stock_take`` will update; the counts may move before it does, which ``stock_take`` detects.
+    """
+    plan, _ = _plan(lines=lines, destination_country=destination_country, strategy=strategy, lock=False)
+    return plan
+
+
+@transaction.atomic
+def stock_reserve(
+    *,
+    lines: Sequence[ReservationLine],
+    destination_country: str,
+    reference: str,
+    actor: Any = None,
+    strategy: str = "default",
+    dry_run: bool = False,
+) -> list[Allocation]:
+    """Reserve every line or none, choosing warehouses with the named strategy.
+
+    The candidate rows are locked *before* the plan is made, so the plan is computed from counts
+    no one else can change until this transaction ends. ``dry_run`` plans on unlocked counts and
+    writes nothing (the checkout quote). Order placement uses the shorter ``stock_plan`` +
+    ``stock_take`` first and comes here only when the counts moved under its plan.
+    """
+    plan, by_id = _plan(lines=lines, destination_country=destination_country, strategy=strategy, lock=not dry_run)
     if dry_run:
         return plan.allocations
 
-    by_id = {stock.pk: stock for stock in stocks}
     entries = []
     now = timezone.now()
     for allocation in sorted(plan.allocations, key=lambda a: plan.stock_ids[(a.variant_id, a.warehouse_id)]):
@@ -166,6 +185,48 @@ def stock_reserve(
         entries.append(_entry(stock, LedgerKind.RESERVE, reserved_delta=quantity, reference=reference, actor=actor))
     StockLedgerEntry.objects.bulk_create(entries)
     return plan.allocations
+
+
+class StockPlanStale(Exception):
+    """A row of the plan no longer has the units the plan counted on: plan again under the lock."""
+
+
+def stock_take(*, plan: Plan, reference: str, actor: Any = None) -> None:
+    """Reserve a ``stock_plan`` with one conditional ``UPDATE ... RETURNING`` per stock row.
+
+    No ``SELECT ... FOR UPDATE`` first: each row is locked by its own update, which also checks
+    ``on_hand - reserved >= n`` in the same statement, so the hot row is locked for the rest of the
+    caller's transaction only, and never oversold. Rows are updated in primary-key order, the order
+    ``stock_lock`` takes them in, so this queues behind (never deadlocks with) the other writers.
+    Must run inside the caller's transaction (the order's rows commit with the reservation), as
+    late in it as possible. A row without the planned units raises ``StockPlanStale`` (the
+    caller rolls back and reserves with ``stock_reserve``, which plans again under the lock).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TypeError("stock_take runs inside the caller's transaction")
+    table = connection.ops.quote_name(Stock._meta.db_table)
+    # The row's counts as they are after the update, for the ledger; one round trip per row.
+    statement = (
+        f"UPDATE {table} SET reserved = reserved + %s, updated_at = %s "  # noqa: S608 - the model's table name
+        "WHERE id = %s AND on_hand - reserved >= %s RETURNING variant_id, warehouse_id, on_hand, reserved"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    entries = []
+    with connection.cursor() as cursor:
+        for allocation in sorted(plan.allocations, key=lambda a: plan.stock_ids[(a.variant_id, a.warehouse_id)]):
+            stock_id = plan.stock_ids[(allocation.variant_id, allocation.warehouse_id)]
+            quantity = allocation.quantity
+            cursor.execute(statement, [quantity, now, stock_id, quantity])
+            row = cursor.fetchone()
+            if row is None:
+                raise StockPlanStale(stock_id)
+            variant_id, warehouse_id, on_hand, reserved = row
+            before = Stock(pk=stock_id, variant_id=variant_id, warehouse_id=warehouse_id)
+            before.on_hand, before.reserved = on_hand, reserved - quantity
+            entries.append(
+                _entry(before, LedgerKind.RESERVE, reserved_delta=quantity, reference=reference, actor=actor)
+            )
+    StockLedgerEntry.objects.bulk_create(entries)
 
 
 def _merge_allocations(allocations: Sequence[Allocation]) -> dict[tuple[int, int], int]:

@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from warehouses.transport.models import Hub, Lane
+from warehouses.transport.selectors import network_fingerprint_forget
 
 
 def _queue_recompute() -> None:
@@ -36,6 +37,7 @@ def _already_queued() -> bool:
 @receiver(post_save, sender=Lane, dispatch_uid="transport.lane_saved")
 @receiver(post_delete, sender=Lane, dispatch_uid="transport.lane_deleted")
 def network_changed(sender: Any, **kwargs: Any) -> None:
+    network_fingerprint_forget()
     if kwargs.get("raw"):
         return  # loaddata: fixtures are not a network edit
     if connection.in_atomic_block and _already_queued():

@@ -33,6 +33,7 @@ from django.db import connection
 from core.exceptions import ValidationFailed
 from core.money import Money, money_round
 from core.reference import COUNTRIES
+from core.request_memo import request_memo, request_memo_forget
 from core.selectors import ExchangeRates, exchange_rates_at, stale_rate_reasons
 from core.services import ExchangeRateMissing
 from warehouses.fulfilment import (
@@ -163,8 +164,20 @@ _snapshot_lock = threading.Lock()
 _snapshot: dict[str, Any] = {"fingerprint": None, "network": None}
 
 
+NETWORK_FINGERPRINT_MEMO = "transport.network_fingerprint"
+
+
 def _fingerprint() -> tuple[Any, ...]:
-    """Counts, highest ids and latest changes of hubs and lanes, in one round trip."""
+    """Counts, highest ids and latest changes of hubs and lanes, in one round trip (once per request)."""
+    return request_memo(NETWORK_FINGERPRINT_MEMO, _fingerprint_read)
+
+
+def network_fingerprint_forget() -> None:
+    """A hub or lane was written in this process: the request's next quote checks the rows again."""
+    request_memo_forget(NETWORK_FINGERPRINT_MEMO)
+
+
+def _fingerprint_read() -> tuple[Any, ...]:
     parts = []
     for model in (Hub, Lane):
         table = connection.ops.quote_name(model._meta.db_table)

@@ -4,6 +4,7 @@ import importlib
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 # Each step is a module in demo/ with ``run(*, log)``; order matters (sellers before products,
 # warehouses before stock).
@@ -24,4 +25,8 @@ class Command(BaseCommand):
         for step in STEPS:
             module = importlib.import_module(step)
             module.run(log=lambda message: self.stdout.write(message))
+        # Planner statistics for the rows just loaded: without them (autovacuum may be off, or not
+        # yet run) PostgreSQL guesses row counts and may scan where an index answers (ADR 0006).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,35 @@
+"""Placing an order runs a known number of queries (ADR 0006): a fixed part, and a part per parcel.
+
+The per-request memo checks the rates' and the network's fingerprints once however many parcels
+are priced, the order lines go in with one insert, and the order is read back once: a lookup that
+comes back per line, per parcel or per rate fails here.
+"""
+
+import pytest
+
+from orders.services import cart_item_add
+from orders.services.cart import cart_get_or_create
+from orders.tests.factories import ALMATY_ADDRESS
+
+pytestmark = pytest.mark.django_db
+
+BODY = {"shipping_address": ALMATY_ADDRESS, "currency": "KZT", "preference": "cheapest"}
+# One line, one parcel; four lines of two sellers from two warehouses, four parcels (savepoints
+# included: the test runs in a transaction).
+QUERIES = {1: 43, 4: 65}  # before ADR 0006: 60 and 88
+
+
+@pytest.mark.parametrize("lines", [1, 4])
+def test_placing_an_order_runs_a_known_number_of_queries(
+    make_user, client_for, market, lines, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    buyer = make_user(email="counted@example.com")
+    cart = cart_get_or_create(user=buyer)
+    for variant in (market.a_urc, market.a_lyg, market.b_urc, market.b_lyg)[:lines]:
+        cart_item_add(cart=cart, variant_id=variant.pk, quantity=1)
+    client = client_for(buyer)
+    client.post("/api/v1/checkout/quote/", BODY, format="json")  # the per-process tables are built
+    with django_assert_num_queries(QUERIES[lines]):
+        response = client.post("/api/v1/orders/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="counted")
+    assert response.status_code == 201, response.data
+    assert len(response.data["items"]) == lines and len(response.data["shipments"]) == lines
