@@ -259,7 +259,7 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
             for code in PLACEMENT.get(seller.country, ["ALA", "MOW"])[: rng.choice((1, 2))]:
                 stock_id += 1
                 on_hand = rng.choice((0, 3, 10, 25, 60))
-                stock_rows.append((stock_id, variant_id, warehouses[code].pk, on_hand, 0, 5, now))
+                stock_rows.append((stock_id, variant_id, warehouses[code].pk, on_hand, 0, 5, now, ""))
         lowest = min(prices)
         status = "active" if rng.random() < 0.95 else "draft"
         created = now - timedelta(seconds=products - product_id)
@@ -361,7 +361,7 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
         _copy(
             cursor,
             "warehouses_stock",
-            ["id", "variant_id", "warehouse_id", "on_hand", "reserved", "low_stock_threshold", "updated_at"],
+            ["id", "variant_id", "warehouse_id", "on_hand", "reserved", "low_stock_threshold", "updated_at", "bin_location"],
             stock_rows,
         )
         _copy(

@@ -116,7 +116,7 @@ def database_pool(database: dict, max_size: int) -> None:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, max_size),
             "max_size": max_size,
-            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=20.0),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=30.0),
         }
 
 

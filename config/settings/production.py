@@ -28,7 +28,7 @@ ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") 
 
 # psycopg's pool per web process (base.database_pool says why not CONN_MAX_AGE); the Celery
 # processes of `make serve` set DATABASE_POOL_MAX_SIZE=0 (a pool does not survive their fork).
-database_pool(DATABASES["default"], env.int("DATABASE_POOL_MAX_SIZE", default=8))  # noqa: F405
+database_pool(DATABASES["default"], env.int("DATABASE_POOL_MAX_SIZE", default=8))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
