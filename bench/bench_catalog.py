@@ -361,7 +361,16 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
         _copy(
             cursor,
             "warehouses_stock",
-            ["id", "variant_id", "warehouse_id", "on_hand", "reserved", "low_stock_threshold", "updated_at", "bin_location"],
+            [
+                "id",
+                "variant_id",
+                "warehouse_id",
+                "on_hand",
+                "reserved",
+                "low_stock_threshold",
+                "updated_at",
+                "bin_location",
+            ],
             stock_rows,
         )
         _copy(

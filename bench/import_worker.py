@@ -33,7 +33,9 @@ def main(rows: int) -> None:
     category_seed_defaults()
     stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
     user = User.objects.create_user(email=f"bench-import-{stamp}@bench.local", password="bench-import-9")
-    seller = seller_create(user=user, display_name=f"Import {stamp}", legal_name="Bench Co.", country="CN", currency="CNY")
+    seller = seller_create(
+        user=user, display_name=f"Import {stamp}", legal_name="Bench Co.", country="CN", currency="CNY"
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "catalog.csv"
         csv_generate(path, rows, prefix=f"I{seller.pk}")
@@ -47,7 +49,12 @@ def main(rows: int) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     print(
         json.dumps(
-            {"rows": done.processed_rows, "seconds": elapsed, "rows_per_s": done.processed_rows / elapsed, "peak_mb": peak_mb}
+            {
+                "rows": done.processed_rows,
+                "seconds": elapsed,
+                "rows_per_s": done.processed_rows / elapsed,
+                "peak_mb": peak_mb,
+            }
         )
     )
 

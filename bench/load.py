@@ -57,7 +57,7 @@ async def run_requests(job: dict[str, Any]) -> dict[str, Any]:
             seen.add(key)
             status = await http(port, request)
             if status >= 400 or status == 0:
-                return {"error": f"{request['method'] if 'method' in request else 'GET'} {request['path']} -> {status}"}
+                return {"error": f"{request.get('method', 'GET')} {request['path']} -> {status}"}
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     issued = 0
@@ -77,7 +77,9 @@ async def run_requests(job: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(job["concurrency"])))
     elapsed = time.perf_counter() - started
-    report = latency_summary(latencies, elapsed=elapsed, errors=sum(n for s, n in statuses.items() if not 200 <= s < 300))
+    report = latency_summary(
+        latencies, elapsed=elapsed, errors=sum(n for s, n in statuses.items() if not 200 <= s < 300)
+    )
     report["statuses"] = {str(status): count for status, count in sorted(statuses.items())}
     return report
 

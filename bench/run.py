@@ -121,7 +121,9 @@ class Serve:
     def __init__(self, *, url: str, port: int, workers: int | None, pool: int, redis_db: int) -> None:
         self.url, self.port, self.workers, self.pool, self.redis_db = url, port, workers, pool, redis_db
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = tempfile.NamedTemporaryFile(prefix="karavan-bench-serve-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open for the server's whole life
+            prefix="karavan-bench-serve-", suffix=".log", delete=False
+        )
 
     def environment(self) -> dict[str, str]:
         environment = {
@@ -248,12 +250,20 @@ class Fixtures:
 
         User.objects.bulk_create(User(email=f"{tag}-{n}@bench.local", password="!") for n in range(count))
         users = list(User.objects.filter(email__startswith=f"{tag}-").order_by("pk"))
-        return [token.key for token in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)]
+        return [
+            token.key for token in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)
+        ]
 
     def hot_variant(self, stock: int, price: str = "9900.00") -> Any:
         from orders.tests.factories import variant_in_stock
 
-        return variant_in_stock(seller=self.seller, warehouse=self.warehouse, quantity=stock, price=price)
+        return variant_in_stock(
+            seller=self.seller,
+            warehouse=self.warehouse,
+            quantity=stock,
+            price=price,
+            sku=f"HOT-{uuid.uuid4().hex[:12]}",
+        )
 
     def flash_sale(self, *, buyers: int, stock: int, cap: int | None) -> tuple[Any, list[list[dict]], Any]:
         """A hot variant with ``stock`` units (a live offer capped at ``cap`` when given) and each
@@ -312,7 +322,13 @@ class Fixtures:
         user = Token.objects.get(key=token).user
         cart = Cart.objects.create(user=user)
         for seller in (self.seller, self.other_seller):
-            variant = variant_in_stock(seller=seller, warehouse=self.warehouse, quantity=1000, price="5000.00")
+            variant = variant_in_stock(
+                seller=seller,
+                warehouse=self.warehouse,
+                quantity=1000,
+                price="5000.00",
+                sku=f"Q-{uuid.uuid4().hex[:12]}",
+            )
             CartItem.objects.create(cart=cart, variant=variant, quantity=1)
         return {
             "method": "POST",
@@ -437,7 +453,12 @@ def csv_import(url: str, rows: int) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.import_worker", str(rows)],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test", "PYTHONPATH": str(ROOT)},
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "PYTHONPATH": str(ROOT),
+        },
         capture_output=True,
         text=True,
     )
@@ -551,7 +572,10 @@ def one_run(args: argparse.Namespace, server: Serve, fixtures: Fixtures, paths: 
     log(f"  pgbench    {figures['pgbench']['tps']:8.1f} hot-row transactions/s ({args.pg_clients} clients)")
     figures["fulfilment"] = fulfilment_quotes(args.quotes, fixtures.rng)
     figures["python"] = {"ops": python_ceiling()}
-    log(f"  fulfilment {figures['fulfilment']['rps']:8.0f} quotes/s; python ceiling {figures['python']['ops']:,.0f} ops/s")
+    log(
+        f"  fulfilment {figures['fulfilment']['rps']:8.0f} quotes/s; "
+        f"python ceiling {figures['python']['ops']:,.0f} ops/s"
+    )
     return figures
 
 
@@ -685,7 +709,9 @@ def rows_from(medians: dict[str, Any], once: dict[str, Any]) -> list[Row]:
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="a smoke run: small data, one short run, no make run burst")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: small data, one short run, no make run burst"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--products", type=int, default=None, help="default 100,000 (quick 3,000)")
@@ -769,7 +795,9 @@ def main(argv: list[str] | None = None) -> int:
     log(f"  {once['import']['rows_per_s']:,.0f} rows/s, peak RSS {once['import']['peak_mb']:.0f} MB")
     if not args.no_embedded:
         log(f"make run burst: {args.embedded_buyers} buyers against the embedded default (migrating SQLite first)")
-        once["embedded"] = embedded_burst(buyers=args.embedded_buyers, stock=args.embedded_buyers // 2, port=args.port + 1)
+        once["embedded"] = embedded_burst(
+            buyers=args.embedded_buyers, stock=args.embedded_buyers // 2, port=args.port + 1
+        )
         log(f"  statuses {once['embedded']['statuses']}")
 
     flat_runs = [flatten(run) for run in runs]
@@ -779,7 +807,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Karavan bench: {args.products:,} products, {args.sellers} sellers; median of {args.runs} run(s); "
         f"{args.concurrency} in flight, <= {args.requests} requests / {args.seconds:g} s per scenario; "
-        f"{len(once['memory'])} web workers (uvicorn), pool {args.pool}; flash: {args.buyers} buyers, stock {args.stock}, "
+        f"{len(once['memory'])} web workers (uvicorn), pool {args.pool}; "
+        f"flash: {args.buyers} buyers, stock {args.stock}, "
         f"live cap {args.live_cap}"
     )
     print(table(rows))

@@ -31,4 +31,6 @@ else:
 
 # --- Live events: `make run` serves with several worker processes (Procfile, config/gunicorn.py);
 # without Redis, events cross them through a SQLite file beside the database (sqlite_bus.py).
-LIVE_EVENTS_FILE = env("LIVE_EVENTS_FILE", default="" if LIVE_EVENTS_REDIS_URL else str(VAR_DIR / "live_events.sqlite3"))
+LIVE_EVENTS_FILE = env(
+    "LIVE_EVENTS_FILE", default="" if LIVE_EVENTS_REDIS_URL else str(VAR_DIR / "live_events.sqlite3")
+)

@@ -57,9 +57,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if database_busy(exc):
         # Every connection of the process's pool stayed busy for DATABASE_POOL_TIMEOUT: overload,
         # not a bug. Nothing was written (no connection, no transaction); the client may retry.
-        response = Response(error_body("The service is busy; retry shortly.", "busy"), status=503)
-        response["Retry-After"] = "2"
-        return response
+        busy = Response(error_body("The service is busy; retry shortly.", "busy"), status=503)
+        busy["Retry-After"] = "2"
+        return busy
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(errors)
