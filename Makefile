@@ -15,7 +15,7 @@ PYTEST_WORKERS ?= 2
 # process starts there (config/settings/test.py; docs/DEVELOPMENT.md, "Tests and the clock").
 CLOCK ?=
 
-.PHONY: run serve-asgi test test-faults lint worker install lock migrate seed bench clean stripe-fake messages debian-packages
+.PHONY: run serve serve-asgi test test-faults lint worker install lock migrate seed bench clean stripe-fake messages debian-packages
 
 # Installs come from the lock files only: every package, transitive ones included, pinned with
 # hashes (--require-hashes), and --no-deps so pip never resolves anything the lock does not list.
@@ -86,9 +86,22 @@ run: install messages
 	@echo "  operator operator@karavan.local / karavan-operator (/admin/orders/order/dashboard/)"
 	@echo "Celery worker and beat run in the background (expiry, consolidation, estimates, rates):"
 	@echo "  logs    $(LOG_DIR)/worker.log  $(LOG_DIR)/beat.log"
+	@echo "Web: gunicorn with uvicorn workers (WEB_CONCURRENCY, default two per core) on SQLite in WAL mode."
 	@echo "Ctrl-C stops the server, the worker and beat together."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.procfile --procfile Procfile --port $(PORT)
+
+# Production-like serving (README: "Serving"): gunicorn with uvicorn workers (config/gunicorn.py,
+# WEB_CONCURRENCY, two per core by default), psycopg's pool per worker, whitenoise, the Redis cache,
+# a Celery worker and beat (Procfile.serve), on the production settings: set DATABASE_URL,
+# CELERY_BROKER_URL, CACHE_URL, DJANGO_SECRET_KEY, ALLOWED_HOSTS (and SECURE_SSL_REDIRECT=False
+# to try it over plain HTTP). Migrates and collects static files first; Ctrl-C stops everything.
+SERVE_SETTINGS ?= config.settings.production
+serve: install messages
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(MANAGE) migrate --noinput --verbosity 1
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Karavan is serving at http://$${SERVE_BIND:-127.0.0.1}:$(PORT)/ ($(SERVE_SETTINGS))"
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.procfile --procfile Procfile.serve --port $(PORT)
 
 # The demo served under ASGI (uvicorn), as production serves it: live events (server-sent events at
 # /api/v1/livestreams/{id}/events/) stream only under ASGI. One process: without Redis
@@ -133,8 +146,12 @@ stripe-fake: install
 	$(MANAGE) stripe_fake --port $(STRIPE_FAKE_PORT) \
 		--webhook-url http://127.0.0.1:$(PORT)/api/v1/payments/stripe/webhook/
 
+# The benchmark suite (bench/README.md): seeds its own PostgreSQL database, serves it the way
+# `make serve` does, prints one table of medians with ratios to the machine's ceilings, and writes
+# a JSON result file. `make bench BENCH_ARGS=--quick` for a smoke run.
+BENCH_ARGS ?=
 bench: install
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/karavan.sqlite3* var/celery.sqlite3* var/media var/private var/staticfiles var/log

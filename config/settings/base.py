@@ -109,6 +109,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
+
+
+def database_pool(database: dict, max_size: int) -> None:
+    """Give a PostgreSQL database psycopg's connection pool of ``max_size`` per process (0: none).
+
+    Why a pool rather than persistent connections (CONN_MAX_AGE): under ASGI (`make serve`'s uvicorn
+    workers) Django runs each request's view in a thread of its own, and a persistent connection
+    belongs to its thread, so each request would open one and leave it behind. The pool lends a
+    connection for the request and takes it back; with more requests than connections, a request
+    waits up to ``timeout`` seconds for one (back-pressure instead of exhausting PostgreSQL's
+    max_connections: workers × max_size stays below it). The pool checks a connection before
+    lending it, so a restarted PostgreSQL costs no failed request (what CONN_HEALTH_CHECKS does).
+    """
+    if max_size and database["ENGINE"] == "django.db.backends.postgresql":
+        database["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
+        database["CONN_HEALTH_CHECKS"] = True  # with a pool: check a connection before lending it
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, max_size),
+            "max_size": max_size,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=30.0),
+        }
+
+
+database_pool(DATABASES["default"], env.int("DATABASE_POOL_MAX_SIZE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: in-process by default, Redis (django-redis) when CACHE_URL is set.
@@ -438,6 +462,9 @@ def _redis_url_for_live_events() -> str:
 
 
 LIVE_EVENTS_REDIS_URL = env("LIVE_EVENTS_REDIS_URL", default=_redis_url_for_live_events())
+# Without Redis, live events cross processes through this SQLite file when set (`make run`'s
+# default, local.py); empty: an in-process bus (one server process only, the tests' default).
+LIVE_EVENTS_FILE = env("LIVE_EVENTS_FILE", default="")
 # Pub/sub channels are shared by every Redis database of a server: the prefix keeps deployments
 # (and test runs) apart.
 LIVE_EVENTS_CHANNEL_PREFIX = env("LIVE_EVENTS_CHANNEL_PREFIX", default="karavan")

@@ -1,7 +1,7 @@
 """The embedded default of `make run`: SQLite, a worker and beat on a SQLite broker, local media, offline payments."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import LIVE_EVENTS_REDIS_URL, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
@@ -28,3 +28,9 @@ if CELERY_BROKER_URL.startswith("sqla+sqlite"):
     CELERY_DATABASE_ENGINE_OPTIONS = {"connect_args": {"timeout": 20}}
 else:
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+
+# --- Live events: `make run` serves with several worker processes (Procfile, config/gunicorn.py);
+# without Redis, events cross them through a SQLite file beside the database (sqlite_bus.py).
+LIVE_EVENTS_FILE = env(
+    "LIVE_EVENTS_FILE", default="" if LIVE_EVENTS_REDIS_URL else str(VAR_DIR / "live_events.sqlite3")
+)

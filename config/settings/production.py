@@ -8,6 +8,7 @@ from .base import (
     PAYMENT_PROVIDER,
     STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET,
+    database_pool,
     env,
     payment_settings_validate,
 )
@@ -25,6 +26,10 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
 PAYOUT_RETURN_HOSTS = env.list("PAYOUT_RETURN_HOSTS", default=ALLOWED_HOSTS)
+
+# psycopg's pool per web process (base.database_pool says why not CONN_MAX_AGE); the Celery
+# processes of `make serve` set DATABASE_POOL_MAX_SIZE=0 (a pool does not survive their fork).
+database_pool(DATABASES["default"], env.int("DATABASE_POOL_MAX_SIZE", default=8))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

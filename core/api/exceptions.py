@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,11 +44,22 @@ def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = Non
     return {"detail": detail, "code": code, "errors": errors or {}, **extra}
 
 
+def database_busy(exc: BaseException) -> bool:
+    """True for the database error raised when psycopg's pool lent no connection in time."""
+    return isinstance(exc, DatabaseError) and type(exc.__cause__).__name__ == "PoolTimeout"
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, SuspiciousOperation):
         exc = refused_request_error(exc)  # the caller's doing (body too big, too many fields), never a 500
     if isinstance(exc, DomainError):
         return Response(error_body(exc.detail, exc.code, exc.errors, **exc.extra), status=exc.status_code)
+    if database_busy(exc):
+        # Every connection of the process's pool stayed busy for DATABASE_POOL_TIMEOUT: overload,
+        # not a bug. Nothing was written (no connection, no transaction); the client may retry.
+        busy = Response(error_body("The service is busy; retry shortly.", "busy"), status=503)
+        busy["Retry-After"] = "2"
+        return busy
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(errors)

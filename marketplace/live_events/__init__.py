@@ -7,7 +7,9 @@ Two buses implement the same calls:
 - ``RedisBus`` when ``LIVE_EVENTS_REDIS_URL`` is set: ids, the replay log and the fan-out to every
   web process on every machine go through Redis (one Lua script per event, so ids reach
   subscribers in order), and each process holds one pub/sub connection whatever its viewer count.
-- ``LocalBus`` otherwise (the embedded default): the same in memory, correct for one process only.
+- ``SQLiteBus`` when ``LIVE_EVENTS_FILE`` is set (the embedded default of `make run`, which serves
+  with several worker processes and no Redis): the same through a SQLite file every process polls.
+- ``LocalBus`` otherwise (tests, a single process): the same in memory, correct for one process only.
 
 Services call ``live_event_publish``; it publishes once the transaction commits, so a rolled-back
 change is never announced, and a bus that is down loses the event rather than the request.
@@ -31,17 +33,26 @@ __all__ = ["EVENT_TYPES", "Bus", "LiveEvent", "live_event_bus", "live_event_publ
 
 
 @lru_cache(maxsize=4)
-def _bus_for(redis_url: str, prefix: str, replay: int) -> Bus:
+def _bus_for(redis_url: str, prefix: str, replay: int, file: str = "") -> Bus:
     if redis_url:
         from marketplace.live_events.redis_bus import RedisBus
 
         return RedisBus(url=redis_url, prefix=prefix, replay=replay)
+    if file:
+        from marketplace.live_events.sqlite_bus import SQLiteBus
+
+        return SQLiteBus(path=file, replay=replay)
     return LocalBus(replay=replay)
 
 
 def live_event_bus() -> Bus:
     """The process's bus for the current settings (tests may switch settings; each gets its own)."""
-    return _bus_for(settings.LIVE_EVENTS_REDIS_URL, settings.LIVE_EVENTS_CHANNEL_PREFIX, settings.LIVE_EVENTS_REPLAY)
+    return _bus_for(
+        settings.LIVE_EVENTS_REDIS_URL,
+        settings.LIVE_EVENTS_CHANNEL_PREFIX,
+        settings.LIVE_EVENTS_REPLAY,
+        str(getattr(settings, "LIVE_EVENTS_FILE", "") or ""),
+    )
 
 
 def live_event_publish(*, stream_id: int, type: str, data: dict[str, Any]) -> None:

@@ -17,8 +17,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def asgi_server(environment: dict[str, str]) -> Iterator[str]:
-    """Start a server process with ``environment`` on a fresh port; yields its base URL."""
+def asgi_server(environment: dict[str, str], *, inherit: bool = True) -> Iterator[str]:
+    """Start a server process with ``environment`` (on top of ours unless ``inherit`` is False) on a
+    fresh port; yields its base URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(256)
@@ -26,7 +27,7 @@ def asgi_server(environment: dict[str, str]) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "marketplace.tests.asgi_server", str(listener.fileno())],
         cwd=PROJECT_ROOT,
-        env={**os.environ, **environment},
+        env={**os.environ, **environment} if inherit else environment,
         pass_fds=[listener.fileno()],
     )
     try:
