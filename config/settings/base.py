@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "warehouses",
     "orders",
     "demo",
+    # The buyers' pages: the top layer, it may import every app and nothing imports it.
+    "storefront",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "storefront.context.storefront",
             ],
         },
     },
@@ -117,6 +120,7 @@ LANGUAGES = [("en", "English"), ("ru", "Русский"), ("zh-hans", "中文"),
 # Our own translations; Django's and the libraries' come with them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+LOGIN_URL = "storefront:log-in"
 USE_I18N = True
 USE_TZ = True
 
