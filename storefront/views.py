@@ -81,6 +81,11 @@ def buyer_ship_to(request: HttpRequest) -> str:
     return request.session.get(SESSION_SHIP_TO, "")
 
 
+def _remember(request: HttpRequest, key: str, value: str) -> None:
+    if request.session.get(key) != value:  # a session unchanged is not written again
+        request.session[key] = value
+
+
 def _served_codes() -> list[str]:
     return [country.code for country in country_list_served()]
 
@@ -103,7 +108,7 @@ def currency_set(request: HttpRequest) -> HttpResponse:
     """The currency switcher: kept in the session for every later page."""
     code = (request.POST.get("currency") or "").upper()
     if currency_exists(code):
-        request.session[SESSION_CURRENCY] = code
+        _remember(request, SESSION_CURRENCY, code)
     return HttpResponseRedirect(_safe_next(request, request.POST.get("next"), reverse("storefront:home")))
 
 
@@ -185,14 +190,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def product_list(request: HttpRequest) -> HttpResponse:
     language = _language()
     query = request.GET.copy()
+    # The filters' currency and destination are the buyer's choice for later pages too.
     if query.get("currency") and currency_exists(query["currency"]):
-        request.session[SESSION_CURRENCY] = query["currency"]
-    if "ship_to" in query:
-        request.session[SESSION_SHIP_TO] = query["ship_to"]
+        _remember(request, SESSION_CURRENCY, query["currency"])
+    if "ship_to" in query and query["ship_to"] in ("", *_served_codes()):
+        _remember(request, SESSION_SHIP_TO, query["ship_to"])
     query.setdefault("currency", buyer_currency(request))
     if "ship_to" not in request.GET and buyer_ship_to(request):
         query["ship_to"] = buyer_ship_to(request)
-    form = CatalogForm(query, categories=_category_choices(language), countries=_served_codes())
+    categories = _category_choices(language)
+    form = CatalogForm(query, categories=categories, countries=_served_codes())
     form.is_valid()  # renders the choices; the catalog's own parser decides below
     context: dict[str, Any] = {"form": form, "rows": [], "count": 0, "facets": None}
     try:
@@ -209,7 +216,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if not 1 <= page <= pages:
         raise Http404(_("No such page."))
     products = browse_page(browse, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    category_names = dict(_category_choices(language))
+    category_names = dict(categories)
     context.update(
         {
             "rows": _rows(request, browse, products, language),
