@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.exceptions import DomainError
 from core.money import SUPPORTED_CURRENCIES
@@ -57,7 +58,7 @@ class CatalogForm(forms.Form):
     max_price = forms.CharField(
         label=_("Price to"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
-    ship_to = forms.ChoiceField(label=_("Ship to"), required=False)
+    ship_to = forms.ChoiceField(label=pgettext_lazy("destination country", "Ship to"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False)
     in_stock = forms.BooleanField(label=_("In stock only"), required=False)
     ordering = forms.ChoiceField(label=_("Sort by"), required=False, choices=ORDERING_CHOICES)
@@ -86,7 +87,9 @@ class LogInForm(AuthenticationForm):
 
 
 class AddressForm(forms.Form):
-    recipient = forms.CharField(label=_("Recipient"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    recipient = forms.CharField(
+        label=_("Recipient"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel"}))
     country = forms.ChoiceField(label=_("Country"))
     city = forms.CharField(label=_("City"), max_length=200)

@@ -4,7 +4,7 @@ lives here. Domain errors become messages next to the field they name.
 """
 
 from math import ceil
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import login, logout
@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import notification_list_for_user
+from accounts.models import User
+from accounts.selectors import notification_get_for_user, notification_list_for_user
 from accounts.services import notification_mark_read, user_register
-from accounts.selectors import notification_get_for_user
 from core.api.fields import money_to_representation
 from core.exceptions import DomainError, NotFound, ValidationFailed
 from core.money import currency_exists
@@ -163,14 +163,20 @@ def home(request: HttpRequest) -> HttpResponse:
     upcoming = [
         stream_rendering(s, for_seller=False, with_offers=False) for s in livestream_list_public(status="scheduled")[:4]
     ]
-    browse = browse_build(params=BrowseParams(currency=currency, ordering="newest"), stock=CatalogStock(), converter=Converter(currency))
+    browse = browse_build(
+        params=BrowseParams(currency=currency, ordering="newest"), stock=CatalogStock(), converter=Converter(currency)
+    )
     facets = browse_facets(browse)
     rows = _rows(request, browse, browse_page(browse, offset=0, limit=12), language)
     by_origin: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_origin.setdefault(row["origin_country"], []).append(row)
     categories = [
-        {"slug": item["category"].slug, "name": i18n.translated_name(item["category"].name_translations, item["category"].name, language), "count": item["count"]}
+        {
+            "slug": item["category"].slug,
+            "name": i18n.translated_name(item["category"].name_translations, item["category"].name, language),
+            "count": item["count"],
+        }
         for item in facets.category
     ]
     return render(
@@ -191,10 +197,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
     language = _language()
     query = request.GET.copy()
     # The filters' currency and destination are the buyer's choice for later pages too.
-    if query.get("currency") and currency_exists(query["currency"]):
-        _remember(request, SESSION_CURRENCY, query["currency"])
-    if "ship_to" in query and query["ship_to"] in ("", *_served_codes()):
-        _remember(request, SESSION_SHIP_TO, query["ship_to"])
+    chosen_currency, chosen_ship_to = str(query.get("currency", "")), query.get("ship_to")
+    if chosen_currency and currency_exists(chosen_currency):
+        _remember(request, SESSION_CURRENCY, chosen_currency)
+    if chosen_ship_to is not None and chosen_ship_to in ("", *_served_codes()):
+        _remember(request, SESSION_SHIP_TO, str(chosen_ship_to))
     query.setdefault("currency", buyer_currency(request))
     if "ship_to" not in request.GET and buyer_ship_to(request):
         query["ship_to"] = buyer_ship_to(request)
@@ -223,7 +230,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
             "count": facets.count,
             "facets": {
                 "category": [
-                    {"slug": item["category"].slug, "name": category_names.get(item["category"].slug, item["category"].slug), "count": item["count"]}
+                    {
+                        "slug": item["category"].slug,
+                        "name": category_names.get(item["category"].slug, item["category"].slug),
+                        "count": item["count"],
+                    }
                     for item in facets.category
                 ],
                 "origin_country": facets.origin_country,
@@ -283,7 +294,13 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
             "description": i18n.translated(product.translations, "description", product.description, language),
             "images": [{**image, "srcset": _image_srcset(image)} for image in images],
             "variants": [
-                {"id": v.pk, "name": v.name, "sku": v.sku, "in_stock": bool(getattr(v, "in_stock", False)), "price": money_to_representation(price_in(converter, v.price))}
+                {
+                    "id": v.pk,
+                    "name": v.name,
+                    "sku": v.sku,
+                    "in_stock": bool(getattr(v, "in_stock", False)),
+                    "price": money_to_representation(price_in(converter, v.price)),
+                }
                 for v in variants
             ],
             "deliveries": list(per_warehouse.values()),
@@ -322,7 +339,11 @@ def seller_detail(request: HttpRequest, seller_id: int) -> HttpResponse:
         raise Http404(_("No such seller.")) from None
     language = _language()
     currency = buyer_currency(request)
-    browse = browse_build(params=BrowseParams(seller=seller.pk, currency=currency, ordering="newest"), stock=CatalogStock(), converter=Converter(currency))
+    browse = browse_build(
+        params=BrowseParams(seller=seller.pk, currency=currency, ordering="newest"),
+        stock=CatalogStock(),
+        converter=Converter(currency),
+    )
     rows = _rows(request, browse, browse_page(browse, offset=0, limit=24), language)
     streams = [
         stream_rendering(s, for_seller=False, with_offers=False)
@@ -469,7 +490,9 @@ def _timeline(order: dict[str, Any]) -> list[dict[str, Any]]:
     tracking = order.get("tracking") or []
     shipments = []
     for shipment in order["shipments"]:
-        events = [row for row in tracking if row["source"] == "shipment" and row.get("warehouse") == shipment["warehouse"]]
+        events = [
+            row for row in tracking if row["source"] == "shipment" and row.get("warehouse") == shipment["warehouse"]
+        ]
         shipments.append({**shipment, "events": events})
     return shipments
 
@@ -549,12 +572,13 @@ def log_out(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
     if request.method == "POST":
         try:
-            note = notification_get_for_user(user=request.user, notification_id=request.POST.get("notification"))
+            note = notification_get_for_user(user=user, notification_id=request.POST.get("notification"))
         except NotFound:
             raise Http404 from None
         notification_mark_read(notification=note, at=timezone.now())
         return redirect("storefront:notifications")
-    rows = notification_list_for_user(user=request.user)[:50]
+    rows = notification_list_for_user(user=user)[:50]
     return render(request, "storefront/notifications.html", {"notifications": rows})

@@ -32,7 +32,8 @@ def money(value: Any) -> str:
     if parsed is None:
         return "—"
     amount, currency = parsed
-    places = max(0, -amount.as_tuple().exponent) if isinstance(amount.as_tuple().exponent, int) else 2
+    exponent = amount.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     text = formats.number_format(amount, decimal_pos=max(2, min(places, 4)), use_l10n=True, force_grouping=True)
     return f"{text}\u00a0{currency}"
 

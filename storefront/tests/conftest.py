@@ -21,6 +21,7 @@ def shop(db):  # type: ignore[no-untyped-def]
     }
     for variant, (en, ru, zh) in titles.items():
         product = variant.product
+        product.refresh_from_db()  # price_from was set when its variant was saved
         product.title = en
         product.translations = {"ru": {"title": ru}, "zh": {"title": zh}}
         product.save()
