@@ -5,6 +5,7 @@ One chromium for the module (conftest ``browser``); each test builds its small m
 server's transactional database is emptied after each test, so data cannot outlive one).
 """
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from warehouses.tests.test_browser_shift import fits
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-9"
+STOREFRONT_STATIC = Path(__file__).resolve().parents[1] / "static" / "storefront"
 
 
 def sign_up(page: Any, email: str) -> None:
@@ -231,3 +233,39 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(new_page, shop, make_u
     page.goto(reverse("storefront:notifications"))
     check("notifications")
     assert found == {}
+
+
+@pytest.mark.postgres
+def test_under_asgi_the_pinned_product_streams_to_the_viewer(new_page, shop, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The production way: the page and its event stream served by uvicorn (config.asgi), the pin
+    sent to the same server's API by the seller's app; the viewer's EventSource stays open."""
+    import requests
+    from rest_framework.authtoken.models import Token
+
+    from marketplace.tests.asgi_server import asgi_server
+    from orders.tests.test_live_events_servers import server_environment
+    from sellers.models import MemberRole, SellerMember
+
+    owner = make_user(email="owner@yiwu.example.com")
+    SellerMember.objects.create(seller=shop.seller_a, user=owner, role=MemberRole.OWNER)
+    token, _ = Token.objects.get_or_create(user=owner)
+    stream = stream_for(seller=shop.seller_a)
+    livestream_pin(stream=stream, sku=shop.a_urc.sku)
+    script = (STOREFRONT_STATIC / "live.js").read_text()
+    with asgi_server(server_environment()) as server:
+        page = new_page(viewport=PHONE)
+        # The test settings serve no collected static files; the script comes from the source tree.
+        page.route("**/static/storefront/live.js", lambda route: route.fulfill(body=script, content_type="text/javascript"))
+        with page.expect_request("**/events/**"):  # the page has subscribed
+            page.goto(f"{server}{reverse('storefront:livestream', args=[stream.pk])}")
+        assert page.inner_text("#pinned-title") == "Electric teapot"
+        page.evaluate("window.__sameDocument = true")
+        response = requests.post(
+            f"{server}/api/v1/seller/livestreams/{stream.pk}/pin/",
+            json={"sku": shop.a_lyg.sku},
+            headers={"Authorization": f"Token {token.key}"},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        page.wait_for_function("document.getElementById('pinned-title').textContent === 'Silk scarf'")
+        assert page.evaluate("window.__sameDocument") is True
