@@ -257,7 +257,7 @@ def test_under_asgi_the_pinned_product_streams_to_the_viewer(new_page, shop, mak
         # The test settings serve no collected static files; the script comes from the source tree.
         page.route(
             "**/static/storefront/live.js", lambda route: route.fulfill(body=script, content_type="text/javascript")
-        )  # noqa: E501
+        )
         with page.expect_request("**/events/**"):  # the page has subscribed
             page.goto(f"{server}{reverse('storefront:livestream', args=[stream.pk])}")
         assert page.inner_text("#pinned-title") == "Electric teapot"
