@@ -525,7 +525,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "pay_stripe": rendered["status"] == "pending_payment"
             and payment["provider"] == "stripe"
             and bool(payment["client_secret"]),
-            "stripe_key": getattr(settings, "STRIPE_PUBLISHABLE_KEY", ""),
+            "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
             "error": error,
         },
     )
