@@ -161,6 +161,8 @@ def test_checkout_errors_are_next_to_their_field_and_nothing_is_ordered(client, 
 
 def test_a_buyer_places_pays_offline_and_sees_the_tracking(client, shop, buyer, django_assert_max_num_queries) -> None:
     order = place(client, shop)
+    again = checkout_post(client, action="place")  # a second click on "Place order"
+    assert again.status_code == 400 and Order.objects.count() == 1
     url = reverse("storefront:order", args=[order.pk])
     with django_assert_max_num_queries(16):
         page = client.get(url).content.decode()
