@@ -321,6 +321,10 @@ def livestream_detail(request: HttpRequest, stream_id: int) -> HttpResponse:
     except NotFound:
         raise Http404(_("No such live stream.")) from None
     rendered = stream_rendering(stream, for_seller=False)
+    pinned = rendered["pinned"]
+    if pinned is not None:  # as the "pinned" event says: the live price when the stream offers one
+        offer = next((o for o in rendered["offers"] if o["variant"] == pinned["variant"]), None)
+        pinned["live_price"] = offer["live_price"] if offer else None
     # The page shows the state as of this read; the script listens from here on (nothing missed,
     # nothing replayed). Under WSGI the same URL answers by polling and EventSource reconnects.
     last_id = live_event_bus().last_id(stream_id=stream.pk)

@@ -228,11 +228,12 @@ def test_the_livestream_page_shows_the_pinned_product_and_live_offers(
 
     stream = stream_for(seller=shop.seller_a)
     offer_for(stream=stream, variant=shop.a_lyg, price="50.00", cap=5)
-    livestream_pin(stream=stream, sku=shop.a_urc.sku)
+    livestream_pin(stream=stream, sku=shop.a_lyg.sku)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("storefront:livestream", args=[stream.pk]))
     page = response.content.decode()
-    assert 'id="pinned-title">Electric teapot' in page
+    assert 'id="pinned-title">Silk scarf' in page
+    assert 'id="pinned-price">50.00\u00a0CNY' in page  # at its live price, not the list price
     assert "Buy at live price" in page
     assert 'class="remaining-count">5<' in page
     assert f"/api/v1/livestreams/{stream.pk}/events/?last_event_id=" in page
