@@ -245,3 +245,43 @@ def test_the_pages_speak_russian_and_chinese(client, shop) -> None:
     assert "Каталог" in client.get("/").content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "目录" in client.get("/").content.decode()
+
+
+def test_pictures_come_with_a_srcset_of_their_thumbnails(client, shop) -> None:
+    from marketplace.models import ProductImage
+
+    sizes = {"small": 160, "medium": 480, "large": 1200}
+    ProductImage.objects.create(
+        product_id=shop.a_urc.product_id,
+        original="products/teapot.jpg",
+        thumbnails={name: {"webp": f"products/teapot-{name}.webp", "jpeg": f"x-{name}.jpg"} for name in sizes},
+        format="JPEG",
+        width=1600,
+        height=1600,
+        status="ready",
+    )
+    for url in ("/", reverse("storefront:product", args=[shop.a_urc.product_id])):
+        page = client.get(url).content.decode()
+        assert "teapot-small.webp 160w" in page and "teapot-large.webp 1200w" in page
+        assert 'alt="Electric teapot' in page
+
+
+def test_with_stripe_the_order_page_mounts_the_payment_element(client, shop, buyer, settings) -> None:
+    from sellers.tests.stripe_fake import stripe_fake
+
+    with stripe_fake(settings):
+        settings.STRIPE_PUBLISHABLE_KEY = "pk_test_karavan"
+        order = place(client, shop)
+        page = client.get(reverse("storefront:order", args=[order.pk])).content.decode()
+    assert 'id="payment-element"' in page and 'data-key="pk_test_karavan"' in page
+    assert f'data-secret="{order.payment.client_secret}"' in page
+    assert 'id="pay-offline"' not in page
+
+
+def test_the_500_page_is_in_the_sites_design_without_any_context(rf) -> None:
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page and "storefront/site.css" in page
