@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -396,11 +397,12 @@ def _positive_int(value: Any) -> int | None:
     return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
-@login_required
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
     """Add a variant (at its live price when ``livestream`` is given); errors go back to the page."""
     back = _safe_next(request, request.POST.get("next"), reverse("storefront:cart"))
+    if not request.user.is_authenticated:  # log in, then back to the page the buyer was on
+        return redirect_to_login(back)
     variant = _positive_int(request.POST.get("variant"))
     quantity = _positive_int(request.POST.get("quantity", "1"))
     livestream = _positive_int(request.POST.get("livestream") or "")

@@ -191,6 +191,9 @@ def test_pages_of_a_buyer_need_a_login(client, shop) -> None:
     for name in ("storefront:cart", "storefront:checkout", "storefront:orders", "storefront:notifications"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/login/" in response["Location"]
+    product = reverse("storefront:product", args=[shop.a_urc.product_id])
+    response = client.post(reverse("storefront:cart-add"), {"variant": shop.a_urc.pk, "next": product})
+    assert response["Location"] == f"/login/?next={product}"  # then back to the product, not to a POST-only URL
 
 
 def test_a_buyer_follows_a_seller_from_its_page(client, shop, buyer, django_assert_max_num_queries) -> None:
