@@ -1,4 +1,4 @@
-"""URL map: the versioned API, schema and docs, health check, admin, and media in development."""
+"""URL map: the versioned API, schema and docs, health check, admin, the storefront, and media in development."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -26,6 +26,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/language/", language_set, name="admin-language"),
     path("admin/", admin.site.urls),
+    # Django's set_language (the storefront's language switcher), then the buyers' pages at the root.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("storefront.urls")),
 ]
 
 if settings.DEBUG:

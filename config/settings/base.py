@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "warehouses",
     "orders",
     "demo",
+    # The buyers' pages: the top layer, it may import every app and nothing imports it.
+    "storefront",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "storefront.context.storefront",
             ],
         },
     },
@@ -154,6 +157,7 @@ LANGUAGES = [("en", "English"), ("ru", "Русский"), ("zh-hans", "中文"),
 # Our own translations; Django's and the libraries' come with them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+LOGIN_URL = "storefront:log-in"
 USE_I18N = True
 USE_TZ = True
 
@@ -348,6 +352,8 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="offline")
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# The storefront's Payment Element (Stripe.js) needs the publishable key; it is not a secret.
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 # With the offline provider in production, what it stands for (cash_on_delivery / bank_transfer).
 OFFLINE_PAYMENT_METHOD = env("OFFLINE_PAYMENT_METHOD", default="")
 # True only for the demo and tests (local.py, test.py): the buyer marks an offline order paid and
