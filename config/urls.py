@@ -26,6 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/language/", language_set, name="admin-language"),
     path("admin/", admin.site.urls),
+    path("seller/", include("seller_dashboard.urls")),
 ]
 
 if settings.DEBUG:

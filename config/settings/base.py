@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "warehouses.transport",
     "warehouses",
     "orders",
+    "seller_dashboard",
     "demo",
 ]
 
