@@ -40,6 +40,7 @@ from seller_dashboard.forms import (
     OfferForm,
     PinForm,
     ProductForm,
+    VariantForm,
     VariantFormSet,
     errors_to_form,
 )
@@ -99,6 +100,21 @@ def _missing(product: Product) -> list[str]:
     )
 
 
+def missing_labels(missing: list[str]) -> list[dict[str, str]]:
+    """The activation rule's field names (``variants[SKU].weight_kg``) in the form's words, code kept."""
+    labels = {name: str(field.label) for name, field in {**ProductForm.base_fields, **VariantForm.base_fields}.items()}
+    rows = []
+    for code in missing:
+        if code == "variants":
+            rows.append({"code": code, "label": _("a variant on sale")})
+        elif code.startswith("variants[") and "]." in code:
+            sku, _sep, field = code[len("variants[") :].partition("].")
+            rows.append({"code": code, "label": f"{sku}: {labels.get(field, field)}"})
+        else:
+            rows.append({"code": code, "label": labels.get(code, code)})
+    return rows
+
+
 @member_required
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
@@ -115,7 +131,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 "product": product,
                 "skus": [variant.sku for variant in product.variants.all()],
                 "thumbnail": image_thumbnail_url(images[0]) if images else None,
-                "missing": _missing(product) if product.status != ProductStatus.ACTIVE else [],
+                "missing": [item["label"] for item in missing_labels(_missing(product))]
+                if product.status != ProductStatus.ACTIVE
+                else [],
             }
         )
     return render(
@@ -213,7 +231,7 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "product": product,
-            "missing": _missing(product) if product.status != ProductStatus.ACTIVE else [],
+            "missing": missing_labels(_missing(product)) if product.status != ProductStatus.ACTIVE else [],
             "images": images,
             "image_form": ImageUploadForm(),
             "processing": any(item["image"].status == "processing" for item in images),
@@ -230,7 +248,8 @@ def product_activate(request: HttpRequest, product_id: int) -> HttpResponse:
         product_services.product_update(product=product, status=ProductStatus.ACTIVE)
     except DomainError as error:
         missing = error.extra.get("missing") or list(error.errors)
-        messages.error(request, _("Not activated. Still missing: %(fields)s") % {"fields": ", ".join(missing)})
+        labels = ", ".join(item["label"] for item in missing_labels(missing))
+        messages.error(request, _("Not activated. Still missing: %(fields)s") % {"fields": labels})
     else:
         messages.success(request, _("The product is active: buyers can see it."))
     return redirect("seller_dashboard:product", product_id=product.pk)
@@ -259,7 +278,7 @@ def product_image_upload(request: HttpRequest, product_id: int) -> HttpResponse:
             "form": form_product,
             "formset": formset,
             "product": product,
-            "missing": _missing(product) if product.status != ProductStatus.ACTIVE else [],
+            "missing": missing_labels(_missing(product)) if product.status != ProductStatus.ACTIVE else [],
             "images": images,
             "image_form": form,
             "nav": "products",

@@ -218,6 +218,7 @@ T: dict[str, tuple[str, str]] = {
     "Pinned.": ("Закреплено.", "已置顶。"),
     "The offer was saved.": ("Предложение сохранено.", "优惠已保存。"),
     "The offer was removed.": ("Предложение убрано.", "优惠已移除。"),
+    "a variant on sale": ("вариант в продаже", "一个在售规格"),
     "Sale": ("Продажа", "销售"),
     "Refund": ("Возврат", "退款"),
     "Commission returned": ("Возврат комиссии", "退还佣金"),

@@ -171,7 +171,7 @@ def test_a_draft_lists_what_is_missing_and_activates_once_complete(as_user, shop
     for missing in ("hs_code", "variants[SCARF-1].weight_kg", "variants[SCARF-1].height_cm"):
         assert missing in page
     refused = client.post(reverse("seller_dashboard:product-activate", args=[product.pk]), follow=True)
-    assert "Not activated. Still missing: hs_code" in refused.content.decode()
+    assert "Not activated. Still missing: HS code, SCARF-1: Weight, kg" in refused.content.decode()
     product.refresh_from_db()
     assert product.status == ProductStatus.DRAFT
     variant = product.variants.get()
