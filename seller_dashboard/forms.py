@@ -50,7 +50,9 @@ class ProductForm(forms.Form):
         ],
     )
     perishable = forms.BooleanField(label=_("Perishable"), required=False)
-    temperature_min_c = forms.IntegerField(label=_("Lowest temperature, °C"), required=False, min_value=-100, max_value=100)
+    temperature_min_c = forms.IntegerField(
+        label=_("Lowest temperature, °C"), required=False, min_value=-100, max_value=100
+    )
     temperature_max_c = forms.IntegerField(
         label=_("Highest temperature, °C"), required=False, min_value=-100, max_value=100
     )
@@ -77,7 +79,9 @@ class VariantForm(forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
     name = forms.CharField(label=_("Variant name"), max_length=200, required=False)
     price = forms.DecimalField(label=_("Price"), required=False, max_digits=14, decimal_places=4, localize=True)
-    weight_kg = forms.DecimalField(label=_("Weight, kg"), required=False, max_digits=10, decimal_places=3, localize=True)
+    weight_kg = forms.DecimalField(
+        label=_("Weight, kg"), required=False, max_digits=10, decimal_places=3, localize=True
+    )
     length_cm = forms.DecimalField(label=_("Length, cm"), required=False, max_digits=8, decimal_places=2, localize=True)
     width_cm = forms.DecimalField(label=_("Width, cm"), required=False, max_digits=8, decimal_places=2, localize=True)
     height_cm = forms.DecimalField(label=_("Height, cm"), required=False, max_digits=8, decimal_places=2, localize=True)
@@ -108,7 +112,9 @@ VariantFormSet = formset_factory(VariantForm, formset=BaseVariantFormSet, extra=
 
 
 class ImageUploadForm(forms.Form):
-    image = forms.FileField(label=_("Image (JPEG, PNG or WebP)"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    image = forms.FileField(
+        label=_("Image (JPEG, PNG or WebP)"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
 
 
 class ImportUploadForm(forms.Form):
@@ -149,10 +155,14 @@ class InboundForm(forms.Form):
 
 class LiveStreamForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     host = forms.CharField(label=_("Host"), max_length=120)
     language = forms.ChoiceField(label=_("Language of the stream"), choices=LANGUAGE_CHOICES)
-    stream_url = forms.CharField(label=_("Stream address"), max_length=500, help_text=_("HLS, RTMP(S) or a platform page."))
+    stream_url = forms.CharField(
+        label=_("Stream address"), max_length=500, help_text=_("HLS, RTMP(S) or a platform page.")
+    )
     scheduled_start = forms.DateTimeField(
         label=_("Starts (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )

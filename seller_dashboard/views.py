@@ -21,8 +21,8 @@ from moneyed import Money
 
 from core.exceptions import DomainError
 from core.money import from_minor_units
-from marketplace import livestream_selectors, selectors as catalog
-from marketplace import validation
+from marketplace import livestream_selectors, validation
+from marketplace import selectors as catalog
 from marketplace.models import CatalogImport, ImportStatus, Product, ProductImage, ProductStatus
 from marketplace.services import images as image_services
 from marketplace.services import imports as import_services
@@ -139,7 +139,14 @@ def product_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "seller_dashboard/products.html",
-        {"page": page, "rows": rows, "q": q, "status": status, "query": _query_without_page(request), "nav": "products"},
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "status": status,
+            "query": _query_without_page(request),
+            "nav": "products",
+        },
     )
 
 
@@ -147,9 +154,9 @@ def _product_forms(request: HttpRequest, product: Product | None) -> tuple[Produ
     if request.method == "POST":
         return ProductForm(request.POST), VariantFormSet(request.POST, prefix="variants")
     if product is None:
-        return ProductForm(initial={"status": ProductStatus.DRAFT, "origin_country": request.seller.country}), VariantFormSet(
-            prefix="variants"
-        )
+        return ProductForm(
+            initial={"status": ProductStatus.DRAFT, "origin_country": request.seller.country}
+        ), VariantFormSet(prefix="variants")
     initial = {name: getattr(product, name) for name in ProductForm.base_fields if name != "category"}
     initial["category"] = product.category.slug if product.category else ""
     variants = [
@@ -210,7 +217,9 @@ def product_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The product was created."))
             return redirect("seller_dashboard:product", product_id=product.pk)
     return render(
-        request, "seller_dashboard/product_form.html", {"form": form, "formset": formset, "product": None, "nav": "products"}
+        request,
+        "seller_dashboard/product_form.html",
+        {"form": form, "formset": formset, "product": None, "nav": "products"},
     )
 
 
@@ -303,7 +312,12 @@ def product_images_status(request: HttpRequest, product_id: int) -> JsonResponse
     return JsonResponse(
         {
             "images": [
-                {"id": image.pk, "status": image.status, "status_label": _image_status(image.status), "thumbnail": image_thumbnail_url(image)}
+                {
+                    "id": image.pk,
+                    "status": image.status,
+                    "status_label": _image_status(image.status),
+                    "thumbnail": image_thumbnail_url(image),
+                }
                 for image in product.images.all()
             ]
         }
@@ -342,8 +356,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def _import_state(catalog_import: CatalogImport) -> dict[str, Any]:
     total = catalog_import.total_rows
     done = catalog_import.status in (ImportStatus.DONE, ImportStatus.FAILED)
-    percent = 100 if catalog_import.status == ImportStatus.DONE else (
-        int(catalog_import.processed_rows * 100 / total) if total else 0
+    percent = (
+        100
+        if catalog_import.status == ImportStatus.DONE
+        else (int(catalog_import.processed_rows * 100 / total) if total else 0)
     )
     return {
         "id": catalog_import.pk,
@@ -493,7 +509,9 @@ def livestream_list(request: HttpRequest) -> HttpResponse:
 
 
 def _pin_choices(request: HttpRequest, stream: Any) -> list[tuple[str, str]]:
-    offers = [(offer.variant.sku, f"{offer.variant.sku} · {offer.variant.product.title}") for offer in stream.offers.all()]
+    offers = [
+        (offer.variant.sku, f"{offer.variant.sku} · {offer.variant.product.title}") for offer in stream.offers.all()
+    ]
     if offers:
         return offers
     products = catalog.product_list_for_seller(seller=request.seller, status=ProductStatus.ACTIVE)[:50]
@@ -521,9 +539,11 @@ def livestream_detail(request: HttpRequest, stream_id: int) -> HttpResponse:
 
 
 def _stream_conflict(request: HttpRequest, error: DomainError) -> None:
-    messages.error(request, _("Not possible in the stream's current state (%(state)s).") % {
-        "state": error.extra.get("status") or error.extra.get("current_status") or "—"
-    })
+    messages.error(
+        request,
+        _("Not possible in the stream's current state (%(state)s).")
+        % {"state": error.extra.get("status") or error.extra.get("current_status") or "—"},
+    )
 
 
 @member_required
@@ -629,7 +649,11 @@ def balance(request: HttpRequest) -> HttpResponse:
     }
     # The ledger is signed from the platform's side (a credit to the seller is negative).
     entries = [
-        {"entry": entry, "kind": kinds.get(entry.kind, entry.kind), "amount": from_minor_units(-entry.amount_minor, entry.currency)}
+        {
+            "entry": entry,
+            "kind": kinds.get(entry.kind, entry.kind),
+            "amount": from_minor_units(-entry.amount_minor, entry.currency),
+        }
         for entry in page.object_list
     ]
     return render(

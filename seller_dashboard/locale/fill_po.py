@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from translations import PLURALS, T  # noqa: E402
+from translations import PLURALS, T
 
 HERE = Path(__file__).parent
 
@@ -15,7 +15,9 @@ def _quote(text: str) -> str:
 
 
 def _unquote(lines: list[str]) -> str:
-    return "".join(re.match(r'^(?:msgid(?:_plural)?|msgstr(?:\[\d\])?)?\s*"(.*)"$', line).group(1) for line in lines).replace('\\"', '"')  # type: ignore[union-attr]
+    return "".join(
+        re.match(r'^(?:msgid(?:_plural)?|msgstr(?:\[\d\])?)?\s*"(.*)"$', line).group(1) for line in lines
+    ).replace('\\"', '"')  # type: ignore[union-attr]
 
 
 def fill(language: str, index: int) -> list[str]:

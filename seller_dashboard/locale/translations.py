@@ -193,8 +193,14 @@ T: dict[str, tuple[str, str]] = {
     "Add at least one variant on sale.": ("Добавьте хотя бы один вариант в продаже.", "请至少添加一个在售规格。"),
     "The product was created.": ("Товар создан.", "商品已创建。"),
     "Your changes were saved.": ("Изменения сохранены.", "更改已保存。"),
-    "Not activated. Still missing: %(fields)s": ("Не опубликован. Не хватает: %(fields)s", "未上架。仍缺少：%(fields)s"),
-    "The product is active: buyers can see it.": ("Товар опубликован: покупатели его видят.", "商品已上架：买家可以看到。"),
+    "Not activated. Still missing: %(fields)s": (
+        "Не опубликован. Не хватает: %(fields)s",
+        "未上架。仍缺少：%(fields)s",
+    ),
+    "The product is active: buyers can see it.": (
+        "Товар опубликован: покупатели его видят.",
+        "商品已上架：买家可以看到。",
+    ),
     "The image was uploaded; its thumbnails are being made.": (
         "Изображение загружено; миниатюры создаются.",
         "图片已上传，正在生成缩略图。",

@@ -12,7 +12,6 @@ import io
 import os
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -27,8 +26,8 @@ from django.urls import reverse
 from djmoney.money import Money
 from PIL import Image
 
-from conftest import DESKTOP, PHONE, screenshot
 from config.celery import app as celery_app
+from conftest import DESKTOP, PHONE, screenshot
 from marketplace.models import CatalogImport, ImportStatus, ProductStatus, ProductVariant
 from marketplace.services.livestreams import live_offer_set
 from marketplace.tests.factories import ProductFactory, VariantFactory
@@ -86,7 +85,6 @@ def worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:  # type
         # Batches of two rows, so a four-row file commits its progress twice.
         "IMPORT_BATCH_SIZE": "2",
     }
-    log = tempfile.NamedTemporaryFile(prefix="karavan-dashboard-worker-", suffix=".log", delete=False)
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -105,16 +103,12 @@ def worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:  # type
         ],
         cwd=PROJECT_ROOT,
         env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
     )
     try:
         yield queue
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        log.close()
-        os.unlink(log.name)
 
 
 @pytest.fixture
@@ -198,7 +192,9 @@ def test_a_seller_uploads_an_image_and_sees_its_thumbnail(new_page, seller, on_w
     log_in(page, "owner@example.com", url)
     buffer = io.BytesIO()
     Image.new("RGB", (900, 700), (180, 40, 40)).save(buffer, "JPEG")
-    page.set_input_files("#id_image", files=[{"name": "boots.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}])
+    page.set_input_files(
+        "#id_image", files=[{"name": "boots.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}]
+    )
     page.click("#images button[type=submit]")
     page.wait_for_url(f"**{url}#images")
     thumbnail = page.locator("ul.images li img")
@@ -219,7 +215,9 @@ def _dashboard_data(make_user: Any, client_for: Any) -> dict[str, Any]:
     seller = shop.market.seller_a
     draft = ProductFactory(seller=seller, title="Silk scarf", status=ProductStatus.DRAFT, hs_code="")
     VariantFactory(product=draft, sku="SCARF-1", weight_kg=None)
-    inbound_shipment_create(seller=seller, warehouse_code="URC", lines=[(shop.market.a_urc.sku, 12)], seller_reference="PO-7")
+    inbound_shipment_create(
+        seller=seller, warehouse_code="URC", lines=[(shop.market.a_urc.sku, 12)], seller_reference="PO-7"
+    )
     stream = stream_for(seller=seller, title="Silk road live")
     live_offer_set(stream=stream, sku=shop.market.a_urc.sku, live_price=Money(Decimal("300.00"), "CNY"), quantity_cap=5)
     catalog_import = CatalogImport.objects.create(
