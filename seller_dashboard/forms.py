@@ -90,15 +90,21 @@ class VariantForm(forms.Form):
 
 
 class BaseVariantFormSet(BaseFormSet):
+    def filled_forms(self) -> list[forms.Form]:
+        """The rows with an id or a SKU: those ``variants_data`` hands to the services, in order."""
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data and (form.cleaned_data.get("id") or form.cleaned_data.get("sku"))
+        ]
+
     def variants_data(self, currency: str) -> list[dict[str, Any]]:
         """The rows a person filled in, as the services' ``variants`` (blank extra rows left out)."""
         from moneyed import Money
 
         rows = []
-        for form in self.forms:
+        for form in self.filled_forms():
             data = form.cleaned_data
-            if not data or (not data.get("id") and not data.get("sku")):
-                continue
             row = {name: value for name, value in data.items() if name != "id"}
             if data.get("id"):
                 row["id"] = data["id"]

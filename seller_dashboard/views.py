@@ -177,6 +177,24 @@ def _product_forms(request: HttpRequest, product: Product | None) -> tuple[Produ
     return ProductForm(initial=initial), VariantFormSet(initial=variants, prefix="variants")
 
 
+def _error_target(name: str, form: ProductForm, rows: list[Any]) -> tuple[Any, str | None]:
+    """Where a service's error belongs: a product field, a variant row's field
+    (``variants.0.sku`` by position, ``variants[SKU].weight_kg`` by SKU), else above the form."""
+    if name in form.fields:
+        return form, name
+    index: int | None = None
+    field = ""
+    if name.startswith("variants.") and name.count(".") == 2:
+        position, field = name.split(".")[1:]
+        index = int(position) if position.isdigit() else None
+    elif name.startswith("variants[") and "]." in name:
+        sku, _sep, field = name[len("variants[") :].partition("].")
+        index = next((i for i, row in enumerate(rows) if row.cleaned_data.get("sku") == sku), None)
+    if index is not None and index < len(rows) and field in rows[index].fields:
+        return rows[index], field
+    return form, None
+
+
 def _save_product(request: HttpRequest, product: Product | None, form: ProductForm, formset: Any) -> Product | None:
     """Hand the forms to the product services; on a refusal put its errors on the forms."""
     if not (form.is_valid() and formset.is_valid()):
@@ -188,23 +206,13 @@ def _save_product(request: HttpRequest, product: Product | None, form: ProductFo
             return product_services.product_create(seller=request.seller, variants=variants, **fields)
         return product_services.product_update(product=product, variants=variants, **fields)
     except DomainError as error:
-        left = errors_to_form(form, error)
-        extra_errors = []
-        for message in left:
-            name, _sep, text = message.partition(": ")
-            parts = name.split(".")
-            if len(parts) == 3 and parts[0] == "variants" and parts[1].isdigit():
-                index, field = int(parts[1]), parts[2]
-                forms_with_data = [f for f in formset.forms if f.cleaned_data.get("id") or f.cleaned_data.get("sku")]
-                if index < len(forms_with_data) and field in forms_with_data[index].fields:
-                    forms_with_data[index].add_error(field, text)
-                    continue
-            if name in error.errors and name in {"variants"}:
-                extra_errors.append(_("Add at least one variant on sale."))
-                continue
-            extra_errors.append(text or message)
-        for message in extra_errors:
-            form.add_error(None, message)
+        rows = formset.filled_forms()  # the rows sent to the service, in its order
+        for name, problems in (error.errors or {"": [error.detail]}).items():
+            target, field = _error_target(name, form, rows)
+            if name == "variants":
+                problems = [_("Add at least one variant on sale.")]
+            for problem in problems:
+                target.add_error(field, problem if field or not name or name == "variants" else f"{name}: {problem}")
         return None
 
 

@@ -148,6 +148,23 @@ def test_a_new_product_errors_sit_next_to_their_field_and_nothing_is_written(as_
     )
     assert "title" in empty.context["form"].errors
     assert 'id="id_title_error1"' in empty.content.decode()
+    active = client.post(
+        reverse("seller_dashboard:product-new"),
+        {
+            "title": "Silk scarf",
+            "status": "active",
+            "origin_country": "CN",
+            "hs_code": "621410",
+            "variants-TOTAL_FORMS": "1",
+            "variants-INITIAL_FORMS": "0",
+            "variants-0-sku": "SCARF-9",
+            "variants-0-price": "99.50",
+            "variants-0-is_active": "on",
+        },
+    )
+    row = active.context["formset"].forms[0]
+    assert row.errors["weight_kg"] == ["Required before the product can be active."]
+    assert Product.objects.count() == before
 
 
 def test_a_draft_lists_what_is_missing_and_activates_once_complete(as_user, shop) -> None:  # type: ignore[no-untyped-def]
