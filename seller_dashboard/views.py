@@ -547,10 +547,13 @@ def livestream_detail(request: HttpRequest, stream_id: int) -> HttpResponse:
 
 
 def _stream_conflict(request: HttpRequest, error: DomainError) -> None:
+    if error.status_code != 409:  # a rule other than the stream's state: the service's own words
+        messages.error(request, error.detail)
+        return
+    states = {"scheduled": _("Scheduled"), "live": _("Live"), "ended": _("Ended")}
+    state = error.extra.get("current_status") or ""
     messages.error(
-        request,
-        _("Not possible in the stream's current state (%(state)s).")
-        % {"state": error.extra.get("status") or error.extra.get("current_status") or "—"},
+        request, _("Not possible in the stream's current state (%(state)s).") % {"state": states.get(state, state)}
     )
 
 
@@ -568,9 +571,18 @@ def livestream_action(request: HttpRequest, stream_id: int, action: str) -> Http
             form = EndStreamForm(request.POST)
             if not form.is_valid():
                 return _stream_page(request, stream, status=400, end_form=form)
-            live_services.livestream_end(
-                stream=stream, ended_by=f"seller ({request.user.email})", replay_url=form.cleaned_data["replay_url"]
-            )
+            try:
+                live_services.livestream_end(
+                    stream=stream,
+                    ended_by=f"seller ({request.user.email})",
+                    replay_url=form.cleaned_data["replay_url"],
+                )
+            except DomainError as error:
+                if error.status_code == 409:
+                    raise
+                for message in errors_to_form(form, error):
+                    form.add_error("replay_url", message)
+                return _stream_page(request, stream, status=400, end_form=form)
             messages.success(request, _("The stream has ended."))
         elif action == "pin":
             form = PinForm(request.POST, skus=_pin_choices(request, stream))

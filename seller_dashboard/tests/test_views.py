@@ -317,9 +317,13 @@ def test_a_livestream_is_scheduled_started_given_an_offer_pinned_and_ended(as_us
     assert stream.status == "live" and stream.pinned_variant_id == shop.market.a_urc.pk
     page = client.get(reverse("seller_dashboard:livestream", args=[stream.pk])).content.decode()
     assert sku in page and "300.00" in page
+    bad_replay = client.post(action("end"), {"replay_url": "ftp://example.com/replay"})
+    assert bad_replay.status_code == 400 and bad_replay.context["end_form"].errors["replay_url"]
     client.post(action("end"), {"replay_url": ""})
     stream.refresh_from_db()
     assert stream.status == "ended"
+    again = client.post(action("start"), follow=True)
+    assert "current state (Ended)." in again.content.decode()
 
 
 def test_balance_shows_the_sale_and_only_an_owner_may_set_up_payouts(as_user, shop) -> None:  # type: ignore[no-untyped-def]
