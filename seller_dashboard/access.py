@@ -15,10 +15,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
+from accounts.models import User
 from core.exceptions import NotFound
+from sellers.models import Seller, SellerMember
 from sellers.selectors import seller_membership_for_user
 
 View = Callable[..., HttpResponse]
+
+
+class SellerRequest(HttpRequest):
+    """What a dashboard view receives: a signed-in member, their membership and their seller."""
+
+    user: User  # type: ignore[assignment]
+    membership: SellerMember
+    seller: Seller
 
 
 def member_required(view: View | None = None, *, owner: bool = False) -> Any:

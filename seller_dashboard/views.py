@@ -30,7 +30,7 @@ from marketplace.services import livestreams as live_services
 from marketplace.services import products as product_services
 from orders import selectors as order_selectors
 from orders.models import OrderStatus
-from seller_dashboard.access import member_required
+from seller_dashboard.access import SellerRequest, member_required
 from seller_dashboard.forms import (
     EndStreamForm,
     ImageUploadForm,
@@ -51,11 +51,11 @@ from warehouses import services as warehouse_services
 PAGE_SIZE = 25
 
 
-def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
+def _page(request: SellerRequest, items: Any, size: int = PAGE_SIZE) -> Any:
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without_page(request: SellerRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -81,7 +81,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SellerRequest) -> HttpResponse:
     return redirect("seller_dashboard:products")
 
 
@@ -117,7 +117,7 @@ def missing_labels(missing: list[str]) -> list[dict[str, str]]:
 
 @member_required
 @require_GET
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: SellerRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     status = request.GET.get("status") or ""
     if status not in ProductStatus.values:
@@ -150,7 +150,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _product_forms(request: HttpRequest, product: Product | None) -> tuple[ProductForm, Any]:
+def _product_forms(request: SellerRequest, product: Product | None) -> tuple[ProductForm, Any]:
     if request.method == "POST":
         return ProductForm(request.POST), VariantFormSet(request.POST, prefix="variants")
     if product is None:
@@ -195,7 +195,7 @@ def _error_target(name: str, form: ProductForm, rows: list[Any]) -> tuple[Any, s
     return form, None
 
 
-def _save_product(request: HttpRequest, product: Product | None, form: ProductForm, formset: Any) -> Product | None:
+def _save_product(request: SellerRequest, product: Product | None, form: ProductForm, formset: Any) -> Product | None:
     """Hand the forms to the product services; on a refusal put its errors on the forms."""
     if not (form.is_valid() and formset.is_valid()):
         return None
@@ -217,7 +217,7 @@ def _save_product(request: HttpRequest, product: Product | None, form: ProductFo
 
 
 @member_required
-def product_create(request: HttpRequest) -> HttpResponse:
+def product_create(request: SellerRequest) -> HttpResponse:
     form, formset = _product_forms(request, None)
     if request.method == "POST":
         product = _save_product(request, None, form, formset)
@@ -232,7 +232,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_edit(request: SellerRequest, product_id: int) -> HttpResponse:
     product = catalog.product_get_for_seller(seller=request.seller, product_id=product_id)
     form, formset = _product_forms(request, product)
     if request.method == "POST":
@@ -251,7 +251,6 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             "missing": missing_labels(_missing(product)) if product.status != ProductStatus.ACTIVE else [],
             "images": images,
             "image_form": ImageUploadForm(),
-            "processing": any(item["image"].status == "processing" for item in images),
             "nav": "products",
         },
     )
@@ -259,7 +258,7 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def product_activate(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_activate(request: SellerRequest, product_id: int) -> HttpResponse:
     product = catalog.product_get_for_seller(seller=request.seller, product_id=product_id)
     try:
         product_services.product_update(product=product, status=ProductStatus.ACTIVE)
@@ -274,7 +273,7 @@ def product_activate(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def product_image_upload(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_image_upload(request: SellerRequest, product_id: int) -> HttpResponse:
     product = catalog.product_get_for_seller(seller=request.seller, product_id=product_id)
     form = ImageUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -304,7 +303,7 @@ def product_image_upload(request: HttpRequest, product_id: int) -> HttpResponse:
     )
 
 
-def _product_forms_get(request: HttpRequest, product: Product) -> tuple[ProductForm, Any]:
+def _product_forms_get(request: SellerRequest, product: Product) -> tuple[ProductForm, Any]:
     method, request.method = request.method, "GET"
     try:
         return _product_forms(request, product)
@@ -314,7 +313,7 @@ def _product_forms_get(request: HttpRequest, product: Product) -> tuple[ProductF
 
 @member_required
 @require_GET
-def product_images_status(request: HttpRequest, product_id: int) -> JsonResponse:
+def product_images_status(request: SellerRequest, product_id: int) -> JsonResponse:
     """For the page's small script: each image's processing status and thumbnail."""
     product = catalog.product_get_for_seller(seller=request.seller, product_id=product_id)
     return JsonResponse(
@@ -340,7 +339,7 @@ def _image_status(status: str) -> str:
 
 
 @member_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: SellerRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -396,7 +395,7 @@ def _import_status(status: str) -> str:
 
 @member_required
 @require_GET
-def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_detail(request: SellerRequest, import_id: int) -> HttpResponse:
     catalog_import = catalog.catalog_import_get_for_seller(seller=request.seller, import_id=import_id)
     return render(
         request,
@@ -407,7 +406,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @member_required
 @require_GET
-def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
+def import_status(request: SellerRequest, import_id: int) -> JsonResponse:
     """The progress bar's source: counters, and once finished the row errors (at most 1000 are kept)."""
     catalog_import = catalog.catalog_import_get_for_seller(seller=request.seller, import_id=import_id)
     state = _import_state(catalog_import)
@@ -418,7 +417,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
 
 @member_required
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: SellerRequest) -> HttpResponse:
     response = HttpResponse(import_services.import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="karavan-catalog-template.csv"'
     return response
@@ -429,7 +428,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def stock(request: HttpRequest) -> HttpResponse:
+def stock(request: SellerRequest) -> HttpResponse:
     warehouse = (request.GET.get("warehouse") or "").strip().upper()[:16]
     sku = (request.GET.get("sku") or "").strip()[:64]
     rows = warehouse_selectors.stock_list_for_seller(
@@ -450,7 +449,7 @@ def stock(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def inbound_list(request: HttpRequest) -> HttpResponse:
+def inbound_list(request: SellerRequest) -> HttpResponse:
     warehouses = list(warehouse_selectors.warehouse_list_public())
     form = InboundForm(request.POST or None, warehouses=warehouses)
     if request.method == "POST" and form.is_valid():
@@ -481,7 +480,7 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def inbound_in_transit(request: HttpRequest, shipment_id: int) -> HttpResponse:
+def inbound_in_transit(request: SellerRequest, shipment_id: int) -> HttpResponse:
     shipment = warehouse_selectors.inbound_get_for_seller(seller=request.seller, shipment_id=shipment_id)
     try:
         warehouse_services.inbound_shipment_mark_in_transit(shipment=shipment, actor=request.user)
@@ -496,7 +495,7 @@ def inbound_in_transit(request: HttpRequest, shipment_id: int) -> HttpResponse:
 
 
 @member_required
-def livestream_list(request: HttpRequest) -> HttpResponse:
+def livestream_list(request: SellerRequest) -> HttpResponse:
     form = LiveStreamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -516,7 +515,7 @@ def livestream_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pin_choices(request: HttpRequest, stream: Any) -> list[tuple[str, str]]:
+def _pin_choices(request: SellerRequest, stream: Any) -> list[tuple[str, str]]:
     offers = [
         (offer.variant.sku, f"{offer.variant.sku} · {offer.variant.product.title}") for offer in stream.offers.all()
     ]
@@ -526,7 +525,7 @@ def _pin_choices(request: HttpRequest, stream: Any) -> list[tuple[str, str]]:
     return [(v.sku, f"{v.sku} · {p.title}") for p in products for v in p.variants.all() if v.is_active]
 
 
-def _stream_page(request: HttpRequest, stream: Any, *, status: int = 200, **forms_given: Any) -> HttpResponse:
+def _stream_page(request: SellerRequest, stream: Any, *, status: int = 200, **forms_given: Any) -> HttpResponse:
     context = {
         "stream": stream,
         "offers": list(stream.offers.all()),
@@ -541,12 +540,12 @@ def _stream_page(request: HttpRequest, stream: Any, *, status: int = 200, **form
 
 @member_required
 @require_GET
-def livestream_detail(request: HttpRequest, stream_id: int) -> HttpResponse:
+def livestream_detail(request: SellerRequest, stream_id: int) -> HttpResponse:
     stream = livestream_selectors.livestream_get_for_seller(seller=request.seller, stream_id=stream_id)
     return _stream_page(request, stream)
 
 
-def _stream_conflict(request: HttpRequest, error: DomainError) -> None:
+def _stream_conflict(request: SellerRequest, error: DomainError) -> None:
     if error.status_code != 409:  # a rule other than the stream's state: the service's own words
         messages.error(request, error.detail)
         return
@@ -559,7 +558,7 @@ def _stream_conflict(request: HttpRequest, error: DomainError) -> None:
 
 @member_required
 @require_POST
-def livestream_action(request: HttpRequest, stream_id: int, action: str) -> HttpResponse:
+def livestream_action(request: SellerRequest, stream_id: int, action: str) -> HttpResponse:
     """Start, end, pin, set or remove an offer: one service call each."""
     stream = livestream_selectors.livestream_get_for_seller(seller=request.seller, stream_id=stream_id)
     back = redirect("seller_dashboard:livestream", stream_id=stream.pk)
@@ -585,17 +584,17 @@ def livestream_action(request: HttpRequest, stream_id: int, action: str) -> Http
                 return _stream_page(request, stream, status=400, end_form=form)
             messages.success(request, _("The stream has ended."))
         elif action == "pin":
-            form = PinForm(request.POST, skus=_pin_choices(request, stream))
-            if not form.is_valid():
-                return _stream_page(request, stream, status=400, pin_form=form)
+            pin_form = PinForm(request.POST, skus=_pin_choices(request, stream))
+            if not pin_form.is_valid():
+                return _stream_page(request, stream, status=400, pin_form=pin_form)
             try:
-                live_services.livestream_pin(stream=stream, sku=form.cleaned_data["sku"], user=request.user)
+                live_services.livestream_pin(stream=stream, sku=pin_form.cleaned_data["sku"], user=request.user)
             except DomainError as error:
                 if error.status_code == 409:
                     raise
-                for message in errors_to_form(form, error):
-                    form.add_error("sku", message)
-                return _stream_page(request, stream, status=400, pin_form=form)
+                for message in errors_to_form(pin_form, error):
+                    pin_form.add_error("sku", message)
+                return _stream_page(request, stream, status=400, pin_form=pin_form)
             messages.success(request, _("Pinned."))
         elif action == "offer":
             offer_form = OfferForm(request.POST)
@@ -636,7 +635,7 @@ def livestream_action(request: HttpRequest, stream_id: int, action: str) -> Http
 
 @member_required
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: SellerRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     queryset = order_selectors.seller_order_list_for_seller(seller=request.seller)
     if status in OrderStatus.values:
@@ -658,7 +657,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def balance(request: HttpRequest) -> HttpResponse:
+def balance(request: SellerRequest) -> HttpResponse:
     page = _page(request, order_selectors.seller_ledger_entries(seller=request.seller), size=25)
     kinds = {
         "charge": _("Sale"),
@@ -693,7 +692,7 @@ def balance(request: HttpRequest) -> HttpResponse:
 
 @member_required(owner=True)
 @require_POST
-def payout_onboarding(request: HttpRequest) -> HttpResponse:
+def payout_onboarding(request: SellerRequest) -> HttpResponse:
     """Owners only, as ``POST /sellers/me/payout-onboarding/``: off to the provider's onboarding page."""
     back = request.build_absolute_uri(reverse("seller_dashboard:balance"))
     try:

@@ -14,10 +14,12 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+QUOTED = re.compile(r'^(?:msgid(?:_plural)?|msgstr(?:\[\d\])?)?\s*"(.*)"$')
+
+
 def _unquote(lines: list[str]) -> str:
-    return "".join(
-        re.match(r'^(?:msgid(?:_plural)?|msgstr(?:\[\d\])?)?\s*"(.*)"$', line).group(1) for line in lines
-    ).replace('\\"', '"')  # type: ignore[union-attr]
+    parts = [QUOTED.match(line) for line in lines]
+    return "".join(part.group(1) for part in parts if part).replace('\\"', '"')
 
 
 def fill(language: str, index: int) -> list[str]:
