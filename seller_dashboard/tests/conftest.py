@@ -1,9 +1,11 @@
 """A two-seller market for the dashboard's tests: owners and a staff member, stock, a paid order."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from core.services import exchange_rates_seed_offline
 from orders.models import Order
@@ -39,9 +41,27 @@ def shop_build(make_user: Any, client_for: Any) -> Shop:
     return Shop(market=market, owner_a=owner_a, staff_a=staff_a, owner_b=owner_b, buyer=buyer, order=order)
 
 
-@pytest.fixture
-def shop(make_user, client_for) -> Shop:  # type: ignore[no-untyped-def]
-    return shop_build(make_user, client_for)
+@pytest.fixture(scope="module")
+def shop(django_db_setup, django_db_blocker) -> Iterator[Shop]:  # type: ignore[no-untyped-def]
+    """Built once per module inside a transaction that is rolled back at its end (Django's
+    ``setUpTestData`` pattern): each test runs in a savepoint within it, so tests never see each
+    other's writes and the market costs its seconds once."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+
+    def make_user(email: str, password: str = PASSWORD) -> Any:
+        return User.objects.create_user(email=email, password=password)
+
+    def client_for(user: Any) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield shop_build(make_user, client_for)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
