@@ -26,6 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/language/", language_set, name="admin-language"),
     path("admin/", admin.site.urls),
+    path("seller/", include("seller_dashboard.urls")),
     # Django's set_language (the storefront's language switcher), then the buyers' pages at the root.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("storefront.urls")),

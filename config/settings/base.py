@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "warehouses.transport",
     "warehouses",
     "orders",
+    "seller_dashboard",
     "demo",
     # The buyers' pages: the top layer, it may import every app and nothing imports it.
     "storefront",
