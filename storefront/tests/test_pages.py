@@ -55,7 +55,7 @@ def test_the_catalog_searches_in_russian_and_filters_by_destination(
     client.post(reverse("set_language"), {"language": "ru", "next": "/"})
     query = {"q": "чайник", "ship_to": "KZ", "currency": "KZT"}
     client.get(reverse("storefront:products"), query)  # the first one also writes the choices into the session
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):  # 13 on SQLite; PostgreSQL sets the trigram threshold
         response = client.get(reverse("storefront:products"), query)
     page = response.content.decode()
     assert response.status_code == 200
