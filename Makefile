@@ -27,14 +27,16 @@ $(STAMP): requirements.lock requirements-dev.lock
 
 install: $(STAMP)
 
-# Debian packages the suite needs: chromium for the browser tests, gettext for compilemessages.
-# Installed when missing and possible (root with apt); otherwise the browser tests skip locally
-# (CI sets KARAVAN_REQUIRE_SERVICES=1, which turns that skip into a failure).
-DEBIAN_PACKAGES := chromium:chromium gettext:msgfmt
+# Debian packages the suite needs: chromium for the browser tests, gettext for compilemessages,
+# a Chinese font so that the Chinese pages' screenshots show characters, not boxes. Each entry is
+# package:command-that-proves-it-is-there. Installed when missing and possible (root with apt);
+# otherwise the browser tests skip locally (CI sets KARAVAN_REQUIRE_SERVICES=1, which turns that
+# skip into a failure).
+DEBIAN_PACKAGES := chromium:chromium gettext:msgfmt fonts-wqy-zenhei:/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 debian-packages:
 	@for entry in $(DEBIAN_PACKAGES); do \
 		package=$${entry%%:*}; command=$${entry##*:}; \
-		command -v $$command >/dev/null 2>&1 && continue; \
+		case $$command in /*) test -e $$command && continue;; *) command -v $$command >/dev/null 2>&1 && continue;; esac; \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing Debian's $$package"; \
 			apt-get install -y -q --no-install-recommends $$package >/dev/null 2>&1 \
