@@ -43,13 +43,18 @@ def make_user(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client_for():  # type: ignore[no-untyped-def]
-    """An API client authenticated with the user's token, as a mobile app would call."""
+    """An API client authenticated with the user's token, as a mobile app would call.
+
+    The token lives ten years (not AUTH_TOKEN_TTL): tests travel months ahead with one client
+    (a new customs year, a payout hold). Expiry itself is tested through the login endpoint
+    (accounts/tests/test_tokens.py)."""
 
     def make(user) -> APIClient:  # type: ignore[no-untyped-def]
         from accounts.services import api_token_issue
 
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
+        token = api_token_issue(user=user, ttl=timedelta(days=3650))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
     return make

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -71,8 +71,9 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User) -> IssuedToken:
-    """A new token for one device (stored hashed; only this answer ever shows its key).
+def api_token_issue(*, user: User, ttl: timedelta | None = None) -> IssuedToken:
+    """A new token for one device (stored hashed; only this answer ever shows its key), valid for
+    ``ttl`` (default ``AUTH_TOKEN_TTL``).
 
     Expired tokens of the user go, and beyond ``AUTH_TOKENS_PER_USER`` live ones the oldest are
     revoked, so repeated logins never pile up rows.
@@ -85,7 +86,7 @@ def api_token_issue(*, user: User) -> IssuedToken:
     )
     if stale:
         AuthToken.objects.filter(digest__in=stale).delete()
-    instance, key = AuthToken.objects.create(user=user, expiry=settings.AUTH_TOKEN_TTL)
+    instance, key = AuthToken.objects.create(user=user, expiry=ttl or settings.AUTH_TOKEN_TTL)
     return IssuedToken(key=key, expiry=instance.expiry)
 
 
