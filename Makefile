@@ -107,7 +107,7 @@ serve: install messages
 
 # The demo served under ASGI (uvicorn), as production serves it: live events (server-sent events at
 # /api/v1/livestreams/{id}/events/) stream only under ASGI. One process: without Redis
-# (LIVE_EVENTS_REDIS_URL) live events go through an in-process bus. `make run` will serve this way.
+# (LIVE_EVENTS_REDIS_URL) live events go through the SQLite file bus. `make run` serves several workers.
 ASGI_WORKERS ?= 1
 serve-asgi: seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
