@@ -15,9 +15,8 @@ import django
 def main(buyers: int, stock: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from accounts.services import api_token_issue, api_tokens_issue_many
     from core.services import exchange_rates_seed_offline
     from marketplace.tests.live_factories import stream_for
     from orders.models import Cart, CartItem
@@ -34,14 +33,14 @@ def main(buyers: int, stock: int) -> None:
     stream = stream_for(seller=market.seller_a)
     User.objects.bulk_create(User(email=f"buyer{n}@burst.example.com", password="!") for n in range(buyers))
     users = list(User.objects.filter(email__startswith="buyer").order_by("pk"))
-    tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
+    tokens = api_tokens_issue_many(users=users)
     carts = Cart.objects.bulk_create(Cart(user=user) for user in users)
     CartItem.objects.bulk_create(CartItem(cart=cart, variant=hot, quantity=1) for cart in carts)
     print(
         json.dumps(
             {
-                "buyers": [token.key for token in tokens],
-                "owner": Token.objects.create(user=owner, key=Token.generate_key()).key,
+                "buyers": tokens,
+                "owner": api_token_issue(user=owner).key,
                 "stream": stream.pk,
                 "sku": hot.sku,
                 "variant": hot.pk,

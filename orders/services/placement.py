@@ -16,7 +16,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.exceptions import Conflict
@@ -182,9 +182,12 @@ def unpaid_holdings_check(*, user: Any, units: int) -> None:
     could hold a product's whole stock, renewing its orders as they expire. Called with the
     buyer's cart locked, so two placements of the same buyer are counted one after the other.
     """
-    unpaid = Order.objects.filter(buyer=user, status=OrderStatus.PENDING_PAYMENT)
+    # One query for both counts: it runs on every placement, under the cart's lock.
+    held = Order.objects.filter(buyer=user, status=OrderStatus.PENDING_PAYMENT).aggregate(
+        orders=Count("pk", distinct=True), units=Sum("lines__quantity")
+    )
     max_orders = settings.ORDER_MAX_UNPAID_PER_BUYER
-    held_orders = unpaid.count()
+    held_orders = held["orders"]
     if held_orders >= max_orders:
         raise UnpaidOrdersLimit(
             f"You have {held_orders} unpaid orders; at most {max_orders} may wait for payment at once. "
@@ -193,7 +196,7 @@ def unpaid_holdings_check(*, user: Any, units: int) -> None:
             extra={"limit": max_orders, "unpaid_orders": held_orders},
         )
     max_units = settings.ORDER_MAX_RESERVED_UNITS_PER_BUYER
-    held_units = OrderLine.objects.filter(order__in=unpaid).aggregate(total=Sum("quantity"))["total"] or 0
+    held_units = held["units"] or 0
     if held_units + units > max_units:
         raise ReservedUnitsLimit(
             f"This order's {units} units with the {held_units} held in your unpaid orders would be "
@@ -257,6 +260,8 @@ def _lock_cart(placing: _Placing) -> None:
     Cart.objects.select_for_update().filter(pk=placing.cart.pk).first()
     if _cart_signature(placing.cart) != placing.signature:
         raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
+    # Under the cart's lock, so two tabs of one buyer cannot both pass the hoarding limits.
+    unpaid_holdings_check(user=placing.user, units=sum(quantity for _variant, quantity, _stream in placing.signature))
 
 
 def _write_placed(
@@ -303,10 +308,6 @@ def _place_locked(placing: _Placing, *, planned: list[Any], draft: Quote, conver
     priced = {parcel_key(parcel): parcel for parcel in draft.parcels}
     with transaction.atomic():
         _lock_cart(placing)
-        # Under the cart's lock, so two tabs cannot both pass the limit (settings: hoarding limits).
-        unpaid_holdings_check(
-            user=placing.user, units=sum(quantity for _variant, quantity, _stream in placing.signature)
-        )
         order, payment, seller_orders, order_lines = _write_placed(placing, quote=draft)
         allocations = stock_reserve(
             lines=reservation_lines(lines),

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_issue
 from core.models import IdempotencyKey
 from orders.models import Order
 from orders.services import cart_item_add
@@ -54,7 +54,7 @@ def test_the_key_is_claimed_outside_the_stock_transaction_and_a_retry_meanwhile_
     buyer = make_user(email="hold@example.com")
     cart = cart_get_or_create(user=buyer)
     cart_item_add(cart=cart, variant_id=market.a_urc.pk, quantity=2)
-    token = Token.objects.create(user=buyer).key
+    token = api_token_issue(user=buyer).key
 
     def post() -> Any:
         client = APIClient()

@@ -46,17 +46,17 @@ def shop(django_db_setup, django_db_blocker) -> Iterator[Shop]:  # type: ignore[
     """Built once per module inside a transaction that is rolled back at its end (Django's
     ``setUpTestData`` pattern): each test runs in a savepoint within it, so tests never see each
     other's writes and the market costs its seconds once."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.models import User
+    from accounts.services import api_token_issue
 
     def make_user(email: str, password: str = PASSWORD) -> Any:
         return User.objects.create_user(email=email, password=password)
 
     def client_for(user: Any) -> APIClient:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
         return client
 
     with django_db_blocker.unblock(), transaction.atomic():

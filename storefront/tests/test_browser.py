@@ -240,15 +240,15 @@ def test_under_asgi_the_pinned_product_streams_to_the_viewer(new_page, shop, mak
     """The production way: the page and its event stream served by uvicorn (config.asgi), the pin
     sent to the same server's API by the seller's app; the viewer's EventSource stays open."""
     import requests
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import api_token_issue
     from marketplace.tests.asgi_server import asgi_server
     from orders.tests.test_live_events_servers import server_environment
     from sellers.models import MemberRole, SellerMember
 
     owner = make_user(email="owner@yiwu.example.com")
     SellerMember.objects.create(seller=shop.seller_a, user=owner, role=MemberRole.OWNER)
-    token, _ = Token.objects.get_or_create(user=owner)
+    token = api_token_issue(user=owner)
     stream = stream_for(seller=shop.seller_a)
     livestream_pin(stream=stream, sku=shop.a_urc.sku)
     script = (STOREFRONT_STATIC / "live.js").read_text()
