@@ -40,7 +40,7 @@ from marketplace.browse.query import (
 from marketplace.live_events import live_event_bus
 from marketplace.livestream_selectors import livestream_get_public, livestream_list_public
 from marketplace.livestream_serializers import stream_rendering
-from marketplace.serializers import ImageSerializer
+from marketplace.serializers import ImageSerializer, media_url
 from orders import selectors as order_selectors
 from orders.serializers import cart_rendering, order_rendering, quote_rendering
 from orders.services import (
@@ -142,11 +142,25 @@ def _rows(request: HttpRequest, browse: Any, products: list[Any], language: str 
 
 
 def _srcset(product: Any, request: HttpRequest) -> str:
-    """``srcset`` of the product's cover from its processed WebP thumbnails."""
-    images = list(product.images.all())
-    if not images:
+    """``srcset`` of the product's cover from its processed WebP thumbnails.
+
+    A catalog page's rows carry ``cover_image`` (thumbnails, original), read for the whole page in
+    one query by ``browse_page``; other rows read their first image.
+    """
+    cover = getattr(product, "cover_image", _NO_COVER_READ)
+    if cover is _NO_COVER_READ:
+        images = list(product.images.all())
+        if not images:
+            return ""
+        return _image_srcset(ImageSerializer(images[0], context={"request": request}).data)
+    if cover is None:
         return ""
-    return _image_srcset(ImageSerializer(images[0], context={"request": request}).data)
+    made = cover[0] or {}
+    context = {"request": request}
+    return _image_srcset({"thumbnails": {size: media_url(made.get(size, {}).get("webp"), context) for size in made}})
+
+
+_NO_COVER_READ = object()
 
 
 def _image_srcset(image: dict[str, Any]) -> str:
