@@ -33,6 +33,7 @@ from config.celery import app as celery_app
 from marketplace.models import ProductImage
 from marketplace.tasks import product_image_thumbnails_task
 from orders.audit import audit_run
+from orders.models import Order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -46,36 +47,52 @@ def _dsn() -> str:
 
 
 @pytest.fixture
-def worker(tmp_path) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """``celery worker --pool=prefork --concurrency=1`` on a private queue, sharing this test's database and media."""
+def start_worker() -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """Starts ``celery worker --pool=prefork --concurrency=1`` on a private queue, sharing this test's
+    database and media (plus ``extra`` environment); stopped after the test."""
     db = connection.settings_dict
-    queue = f"karavan-fault-{uuid.uuid4().hex[:12]}"
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        # A short time limit: an import claimed by a killed run is taken over once its claim is
-        # older than this (marketplace/services/imports/runner.py), so the test waits seconds.
-        "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
-        "CELERY_TASK_SOFT_TIME_LIMIT": str(TIME_LIMIT - 1),
-        "IMPORT_BATCH_SIZE": "2",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
-         "--queues", queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-    )  # fmt: skip
+    started: list[subprocess.Popen[bytes]] = []
     eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
+
+    def start(**extra: str) -> dict[str, Any]:
+        queue = f"karavan-fault-{uuid.uuid4().hex[:12]}"
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/"
+            + db["NAME"],
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            # A short time limit: an import claimed by a killed run is taken over once its claim is
+            # older than this (marketplace/services/imports/runner.py), so the test waits seconds.
+            "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
+            "CELERY_TASK_SOFT_TIME_LIMIT": str(TIME_LIMIT - 1),
+            "IMPORT_BATCH_SIZE": "2",
+            **extra,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+             "--queues", queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        started.append(process)
+        celery_app.conf.task_always_eager = False
+        return {"queue": queue, "pid": process.pid}
+
     try:
-        yield {"queue": queue, "pid": process.pid}
+        yield start
     finally:
         celery_app.conf.task_always_eager = eager
-        process.terminate()
-        process.wait(timeout=30)
+        for process in started:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def worker(start_worker) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return start_worker()
 
 
 def _children(pid: int) -> list[int]:
@@ -187,4 +204,49 @@ def test_a_worker_killed_during_a_csv_import_is_taken_over_and_imports_each_row_
     assert sorted(ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True)) == skus  # once each
     findings = audit_run()
     print(f"fault: worker SIGKILLed mid-import: taken over, {len(skus)} rows imported once; audit: {len(findings)}")
+    assert findings == []
+
+
+def test_a_worker_killed_while_a_payout_transfer_is_in_flight_pays_each_seller_once(
+    start_worker, stripe, market, make_user, client_for, webhook_send
+) -> None:
+    from orders.models import LedgerPosting, OrderStatus, Payment, SellerTransfer, TransferStatus
+    from orders.tasks import payouts_run_task
+    from orders.tests.payments_support import deliver_everything, place_order
+    from orders.tests.test_refunds_payouts import connect
+
+    buyer = make_user(email="fault-payout@example.com")
+    order = place_order(client_for(buyer), buyer, market)
+    stripe.payment_succeed(Payment.objects.get(order=order).provider_payment_id)
+    stripe.deliver_pending(webhook_send)
+    connect(stripe, market.seller_a)
+    connect(stripe, market.seller_b)
+    deliver_everything(order)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.DELIVERED
+    worker = start_worker(
+        PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_karavan_fake", STRIPE_API_BASE=stripe.base_url,
+        STRIPE_WEBHOOK_SECRET=stripe.webhook_secret,
+    )  # fmt: skip
+    # Stripe carries out the first transfer, but its answer is still on the way when the worker dies.
+    stripe.stall_next("/v1/transfers")
+    task_id = payouts_run_task.apply_async(queue=worker["queue"]).id
+    for _ in range(10_000_000):  # the fake records the call in this process: no database round trip
+        if stripe.calls("/v1/transfers"):
+            break
+    else:
+        raise AssertionError("the payout never reached Stripe")
+    (child,) = _children(worker["pid"])
+    os.kill(child, signal.SIGKILL)
+    stripe.release_stalled()
+
+    # Redelivered: the run sends the same transfer again with the same key, and the second one.
+    AsyncResult(task_id, app=celery_app).get(timeout=120)
+    assert len(stripe.transfers) == 2  # one per seller, the interrupted one not twice
+    keys = [call.headers["idempotency-key"] for call in stripe.calls("/v1/transfers")]
+    assert len(set(keys)) == 2 and len(keys) >= 3  # the interrupted transfer was sent again, same key
+    transfers = SellerTransfer.objects.filter(seller_order__order=order)
+    assert sorted(transfers.values_list("status", flat=True)) == [TransferStatus.PAID] * 2
+    assert LedgerPosting.objects.filter(order=order, kind="transfer").count() == 2
+    findings = audit_run()
+    print(f"fault: worker SIGKILLed mid-transfer: {len(stripe.transfers)} transfers, once each; audit: {len(findings)}")
     assert findings == []
