@@ -355,6 +355,8 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # The storefront's Payment Element (Stripe.js) needs the publishable key; it is not a secret.
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+# Seconds before a call to Stripe counts as timed out (stripe-python then retries with the same key).
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20)
 # With the offline provider in production, what it stands for (cash_on_delivery / bank_transfer).
 OFFLINE_PAYMENT_METHOD = env("OFFLINE_PAYMENT_METHOD", default="")
 # True only for the demo and tests (local.py, test.py): the buyer marks an offline order paid and

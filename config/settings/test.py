@@ -14,7 +14,8 @@ DEBUG = False
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="karavan-test-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="karavan-test-media-")
+# A Celery worker a fault test starts shares the test's media through KARAVAN_TEST_MEDIA_ROOT.
+MEDIA_ROOT = env("KARAVAN_TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="karavan-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks in-process; the Celery integration test switches eager mode off and starts a
 # real worker against CELERY_BROKER_URL.

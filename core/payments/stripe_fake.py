@@ -79,6 +79,8 @@ class StripeFake:
     idempotent: dict[str, tuple[int, Any]] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     drops: dict[str, int] = field(default_factory=dict)
+    stalls: dict[str, int] = field(default_factory=dict)
+    stall_released: threading.Event = field(default_factory=threading.Event)
     lock: threading.RLock = field(default_factory=threading.RLock)
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -162,6 +164,22 @@ class StripeFake:
             if method == "POST" and key and result[0] < 500:
                 self.idempotent[key] = result
             return result
+
+    def stall_next(self, path: str, *, times: int = 1) -> None:
+        """The next ``times`` calls on ``path`` are carried out, but the answer comes only after the
+        client gave up (a timeout): the handler holds the connection until ``release_stalled``."""
+        with self.lock:
+            self.stalls[path] = self.stalls.get(path, 0) + times
+
+    def should_stall(self, path: str) -> bool:
+        with self.lock:
+            if self.stalls.get(path):
+                self.stalls[path] -= 1
+                return True
+            return False
+
+    def release_stalled(self) -> None:
+        self.stall_released.set()
 
     def should_drop(self, path: str) -> bool:
         with self.lock:
@@ -451,6 +469,10 @@ def _handler(fake: StripeFake) -> type[BaseHTTPRequestHandler]:
             headers = {name.lower(): value for name, value in self.headers.items()}
             status, body = fake.answer(method, url.path, query, form, headers)
             if fake.should_drop(url.path):
+                self.close_connection = True
+                return
+            if fake.should_stall(url.path):
+                fake.stall_released.wait(timeout=60)  # the client has timed out long before
                 self.close_connection = True
                 return
             payload = json.dumps(body).encode()

@@ -118,12 +118,14 @@ def test_fuzz_every_operation_as_every_kind_of_caller(make_user, in_process_app,
         fuzz()
 
     quiet = caplog.at_level(logging.CRITICAL, logger="django.request")
+    fuzzed = [operation for operation in operations if not operation.path.endswith(STREAMING)]
     with time_machine.travel(datetime(2026, 6, 10, 10, 0, tzinfo=UTC)), quiet:
-        for operation in operations:
-            if operation.path.endswith(STREAMING):
-                continue
+        for operation in fuzzed:
             for caller in CALLERS:
                 run(operation, caller)
-    print(f"fuzzed {len(operations)} operations as {len(CALLERS)} callers with {requests} requests")
+    print(
+        f"fuzzed {len(fuzzed)} of {len(operations)} operations (streams skipped) as {len(CALLERS)} callers "
+        f"with {requests} requests, {EXAMPLES} examples each"
+    )
     assert len(operations) >= 55
     assert not problems, f"{len(problems)} problems:\n" + "\n\n".join(problems)

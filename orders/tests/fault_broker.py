@@ -28,14 +28,15 @@ DEAD_BROKER = "redis://127.0.0.1:9/0"
 @contextmanager
 def broker(url: str, *, eager: bool) -> Iterator[None]:
     """Point this process's Celery app at ``url`` (dropping pooled connections to the old one)."""
-    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, eager
+    names = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
+    saved = {name: celery_app.conf[name] for name in names}
+    celery_app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=eager)
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     try:
         yield
     finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+        celery_app.conf.update(saved)
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 

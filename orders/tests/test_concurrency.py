@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.services import api_tokens_issue_many
 from core.services import exchange_rates_seed_offline
 from marketplace.tests.factories import SellerFactory
+from orders.audit import audit_run
 from orders.models import Cart, CartItem, Order, OrderStatus
 from orders.services import orders_expire_due, payment_confirm
 from orders.tests.factories import ALMATY_ADDRESS, variant_in_stock
@@ -83,6 +84,7 @@ def test_flash_sale_sells_exactly_the_last_units(setup_world) -> None:  # type: 
         assert Order.objects.filter(lines__variant=variant).count() == 50
         entries = StockLedgerEntry.objects.filter(stock=stock, kind=LedgerKind.RESERVE)
         assert sum(entries.values_list("reserved_delta", flat=True)) == 50
+        assert audit_run() == []  # manage.py audit's invariants hold after each round of the race
     # How fast a flash sale sells is measured by bench/bench_orders.py, never asserted here.
 
 

@@ -15,6 +15,7 @@ from core.services import exchange_rates_seed_offline
 from marketplace.models import LiveOffer
 from marketplace.tests.factories import SellerFactory
 from marketplace.tests.live_factories import offer_for, stream_for
+from orders.audit import audit_run
 from orders.models import Cart, CartItem, Order, OrderLine
 from orders.services import orders_expire_due
 from orders.tests.factories import variant_in_stock
@@ -80,6 +81,7 @@ def test_300_buyers_race_for_a_cap_of_25_below_a_stock_of_100(world) -> None:  #
     assert {str(line.unit_price_seller.amount) for line in lines} == {"99.000"}
     assert all(order.is_livestream for order in Order.objects.all())
     print(f"\nlive flash sale: 300 buyers, 25 sold, 275 refused in {elapsed:.2f} s")
+    assert audit_run() == []  # manage.py audit's invariants hold after the race
 
     # Every unpaid order expires: the cap and the stock both get their units back, exactly once.
     assert orders_expire_due(now=timezone.now() + timedelta(minutes=11)) == 25

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.exceptions import ImportFileInvalid, ImportFileTooLarge
@@ -74,10 +75,29 @@ def _fail(import_id: int, reason: str, errors: list[dict[str, Any]] | None = Non
 
 
 def catalog_import_run(*, import_id: int) -> CatalogImport | None:
-    """Run a queued import (the task calls this). Only a ``queued`` import is claimed, so a
-    redelivered task does nothing; counters move on per committed batch."""
-    claimed = CatalogImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now()
+    """Run a queued import (the task calls this); counters move on per committed batch.
+
+    A ``queued`` import is claimed; so is a ``running`` one whose claim is older than the task time
+    limit, since no worker can still be running it (it was killed: SIGKILL, out of memory, a lost
+    machine, and the broker delivered the task again). The run then starts over from the first
+    row with fresh counters: rows are upserted by SKU, so the products come out as if the file had
+    been imported once. A younger ``running`` import is someone else's: nothing is done (the task
+    asks again later)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        CatalogImport.objects.filter(pk=import_id)
+        .filter(Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, started_at__lt=stale))
+        .update(
+            status=ImportStatus.RUNNING,
+            started_at=now,
+            processed_rows=0,
+            created_count=0,
+            updated_count=0,
+            unchanged_count=0,
+            error_count=0,
+            errors=[],
+        )
     )
     if not claimed:
         return CatalogImport.objects.filter(pk=import_id).first()
