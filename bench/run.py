@@ -244,15 +244,16 @@ class Fixtures:
         self.seller, self.other_seller = sellers[0], sellers[1]
 
     def buyers(self, count: int, tag: str) -> list[str]:
-        from rest_framework.authtoken.models import Token
+        users = self.buyer_users(count, tag)
+        from accounts.services import api_tokens_issue_many
 
+        return api_tokens_issue_many(users=users)
+
+    def buyer_users(self, count: int, tag: str) -> list[Any]:
         from accounts.models import User
 
         User.objects.bulk_create(User(email=f"{tag}-{n}@bench.local", password="!") for n in range(count))
-        users = list(User.objects.filter(email__startswith=f"{tag}-").order_by("pk"))
-        return [
-            token.key for token in Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)
-        ]
+        return list(User.objects.filter(email__startswith=f"{tag}-").order_by("pk"))
 
     def hot_variant(self, stock: int, price: str = "9900.00") -> Any:
         from orders.tests.factories import variant_in_stock
@@ -313,13 +314,12 @@ class Fixtures:
 
     def quote_request(self) -> dict[str, Any]:
         """A buyer with a two-seller cart; the quote request."""
+        from accounts.services import api_tokens_issue_many
         from orders.models import Cart, CartItem
         from orders.tests.factories import variant_in_stock
 
-        (token,) = self.buyers(1, f"quoter-{uuid.uuid4().hex[:8]}")
-        from rest_framework.authtoken.models import Token
-
-        user = Token.objects.get(key=token).user
+        (user,) = self.buyer_users(1, f"quoter-{uuid.uuid4().hex[:8]}")
+        (token,) = api_tokens_issue_many(users=[user])
         cart = Cart.objects.create(user=user)
         for seller in (self.seller, self.other_seller):
             variant = variant_in_stock(

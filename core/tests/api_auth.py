@@ -1,19 +1,24 @@
 """How a test obtains an API credential for a user: the one place to change when token auth changes.
 
-(Token auth may move to django-rest-knox; the fuzz, the permission matrix and the fault tests all
-authenticate through these two functions.)
+Tokens are django-rest-knox's (expiring, revocable, stored hashed: only the issuing call sees the
+key). One token is issued per user object and kept on it, so a test that asks again for the same
+user reuses it and never runs into AUTH_TOKENS_PER_USER, which revokes the oldest.
 """
 
 from typing import Any
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from accounts.services import api_token_issue
 
 
 def auth_headers(user: Any) -> dict[str, str]:
     """The ``Authorization`` header a mobile app would send for ``user``."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    key = getattr(user, "_test_api_token", None)
+    if key is None:
+        key = api_token_issue(user=user).key
+        user._test_api_token = key
+    return {"Authorization": f"Token {key}"}
 
 
 def client_as(user: Any | None) -> APIClient:
