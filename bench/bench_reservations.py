@@ -93,7 +93,7 @@ def ledger_mismatches(variant_ids: list[int]) -> int:
 def hot_sku(threads: int, stock_units: int, *, take: bool = False) -> bool:
     """Every thread reserves one unit at a time until none is left.
 
-    ``take``: as order placement does it (ADR 0006): plan on unlocked counts, then one conditional
+    ``take``: as order placement does it (ADR 0014): plan on unlocked counts, then one conditional
     UPDATE per row (``stock_plan`` + ``stock_take``), and the locking ``stock_reserve`` only when
     the plan went stale. Otherwise ``stock_reserve`` alone (lock the rows, plan, update).
     """

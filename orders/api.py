@@ -155,7 +155,7 @@ class OrderListView(APIView):
     def post(self, request: Request) -> Response:
         # order_place commits its own transaction (the stock is taken last in it), so the key is
         # claimed before it and the response stored after it, each in a short transaction of its
-        # own: neither lengthens the hot stock row's lock (ADR 0006).
+        # own: neither lengthens the hot stock row's lock (ADR 0014).
         response = idempotent_response(
             request, scope="orders.create", handler=lambda: self._create(request), atomic=False
         )

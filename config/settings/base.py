@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    # Hashed, expiring, revocable API tokens (docs/adr/0006-abuse-limits-and-tokens.md).
+    # Hashed, expiring, revocable API tokens (docs/adr/0012-abuse-limits-and-tokens.md).
     "knox",
     # Lockout of the admin and API logins after repeated failures.
     "axes",
@@ -258,7 +258,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# --- Abuse limits and tokens (docs/adr/0006-abuse-limits-and-tokens.md).
+# --- Abuse limits and tokens (docs/adr/0012-abuse-limits-and-tokens.md).
 NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
 # API tokens (django-rest-knox): stored hashed, one per login, expiring after AUTH_TOKEN_TTL_HOURS,
 # revoked by POST /auth/logout/ (?all=true: every token of the caller). A login beyond

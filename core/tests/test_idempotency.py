@@ -1,6 +1,6 @@
 """Idempotency-Key: same key + same body replays; another body is a 409; racing duplicates act once.
 
-The key is claimed in a short transaction of its own before the work (ADR 0006): a duplicate
+The key is claimed in a short transaction of its own before the work (ADR 0014): a duplicate
 arriving while the first request runs answers 409 ``idempotency_key_in_progress`` instead of
 waiting on the first one's locks; once it is done, duplicates replay its response.
 """

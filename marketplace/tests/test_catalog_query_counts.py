@@ -1,7 +1,7 @@
 """The catalog's query counts are constant and known: one product or twenty, the same queries.
 
 The numbers are the whole request (cache off, as in tests): an N+1 that comes back in a serializer
-or a selector fails here, and so does a new query nobody meant to add (ADR 0006).
+or a selector fails here, and so does a new query nobody meant to add (ADR 0014).
 """
 
 from decimal import Decimal

@@ -4,7 +4,7 @@ Everything that can be computed is computed *before* the transaction: the wareho
 the current counts), routes, rates and duties. The transaction then writes the order's own rows
 and takes the stock last, with one conditional ``UPDATE ... WHERE on_hand - reserved >= n`` per
 stock row (``stock_take``), so a flash sale holds the hot row for that update, the ledger insert
-and the commit only (ADR 0006). If the counts moved under the plan (the planned warehouse ran
+and the commit only (ADR 0014). If the counts moved under the plan (the planned warehouse ran
 out), the transaction rolls back and the order is placed again the old way: the candidate rows
 locked, planned again, and only the parcels that changed priced again.
 """

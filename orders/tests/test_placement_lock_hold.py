@@ -1,4 +1,4 @@
-"""Order placement holds the hot stock row for as short as possible (ADR 0006), on PostgreSQL.
+"""Order placement holds the hot stock row for as short as possible (ADR 0014), on PostgreSQL.
 
 While the stock is being taken, the Idempotency-Key's claim is already committed (another
 connection sees it and can lock it: it is not part of the stock transaction), a retry with the

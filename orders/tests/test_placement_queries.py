@@ -1,4 +1,4 @@
-"""Placing an order runs a known number of queries (ADR 0006): a fixed part, and a part per parcel.
+"""Placing an order runs a known number of queries (ADR 0014): a fixed part, and a part per parcel.
 
 The per-request memo checks the rates' and the network's fingerprints once however many parcels
 are priced, the order lines go in with one insert, and the order is read back once: a lookup that

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             module = importlib.import_module(step)
             module.run(log=lambda message: self.stdout.write(message))
         # Planner statistics for the rows just loaded: without them (autovacuum may be off, or not
-        # yet run) PostgreSQL guesses row counts and may scan where an index answers (ADR 0006).
+        # yet run) PostgreSQL guesses row counts and may scan where an index answers (ADR 0014).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
