@@ -76,6 +76,8 @@ run: install messages
 	$(MANAGE) run_prepare
 	@echo ""
 	@echo "Karavan is running at http://127.0.0.1:$(PORT)/"
+	@echo "  Shop       http://127.0.0.1:$(PORT)/            (buyers: catalog, livestreams, cart, checkout; en/ru/zh)"
+	@echo "  Sellers    http://127.0.0.1:$(PORT)/seller/     (the seller dashboard: products, imports, stock, streams)"
 	@echo "  API docs   http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Admin      http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Countries  http://127.0.0.1:$(PORT)/api/v1/countries/"
@@ -83,7 +85,7 @@ run: install messages
 	@echo "Demo logins (all printed by seed_demo above):"
 	@echo "  admin   admin@karavan.local / karavan-admin        (/admin/, everything)"
 	@echo "  buyer   buyer@karavan.local / karavan-buyer        (has a paid demo order)"
-	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller"
+	@echo "  seller  yiwu-digital@sellers.karavan.local / karavan-seller  (/seller/)"
 	@echo "  staff   staff.ala@karavan.local / karavan-staff    (Almaty warehouse: admin and scanner API)"
 	@echo "  operator operator@karavan.local / karavan-operator (/admin/orders/order/dashboard/)"
 	@echo "Celery worker and beat run in the background (expiry, consolidation, estimates, rates):"
