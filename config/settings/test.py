@@ -14,7 +14,8 @@ DEBUG = False
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="karavan-test-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# A Celery worker a fault test starts shares the test's media through KARAVAN_TEST_MEDIA_ROOT.
+# A Celery worker a test starts shares the test's media and private files through
+# KARAVAN_TEST_MEDIA_ROOT and KARAVAN_TEST_PRIVATE_ROOT (each process otherwise gets fresh directories).
 MEDIA_ROOT = env("KARAVAN_TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="karavan-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks in-process; the Celery integration test switches eager mode off and starts a
@@ -43,7 +44,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
         "BACKEND": "core.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="karavan-test-private-")},
+        "OPTIONS": {
+            "location": env("KARAVAN_TEST_PRIVATE_ROOT", default="") or tempfile.mkdtemp(prefix="karavan-test-private-")
+        },
     },
 }
 

@@ -63,6 +63,7 @@ def start_worker() -> Iterator[Any]:  # type: ignore[no-untyped-def]
             + db["NAME"],
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "KARAVAN_TEST_PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
             # A short time limit: an import claimed by a killed run is taken over once its claim is
             # older than this (marketplace/services/imports/runner.py), so the test waits seconds.
             "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),

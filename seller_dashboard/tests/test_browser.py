@@ -78,8 +78,10 @@ def worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:  # type
     db = connection.settings_dict
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "seller_dashboard.tests.worker_settings",
+        # The test settings, sharing this process's media and private files (config/settings/test.py).
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "KARAVAN_TEST_PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         # Batches of two rows, so a four-row file commits its progress twice.
