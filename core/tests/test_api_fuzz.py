@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from core.tests.api_auth import auth_headers
 from core.tests.test_every_endpoint import PARAMETER, PATH_PARAMETERS, World, world_build
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_free]
 
 EXAMPLES = int(os.environ.get("KARAVAN_FUZZ_EXAMPLES", "2"))
 CALLERS = ("anonymous", "buyer", "seller", "staff")

@@ -454,6 +454,7 @@ def walk(make_user) -> Iterator[Walk]:  # type: ignore[no-untyped-def]
     cache.clear()
 
 
+@pytest.mark.clock_free
 def test_every_endpoint_answers_bad_input_with_a_4xx_and_writes_nothing(walk, caplog) -> None:
     routes = api_routes()
     pairs = [(route.pattern, method) for route in routes for method in route.methods]

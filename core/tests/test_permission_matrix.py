@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from core.tests.api_auth import client_as
 from core.tests.test_every_endpoint import WRITE, Route, World, api_routes, url_for, world_build
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_free]
 
 CALLERS = (
     "anonymous",

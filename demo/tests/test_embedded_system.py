@@ -147,6 +147,7 @@ def set_up(var_dir: Path) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.clock_free
 def test_the_worker_and_beat_of_make_run_do_the_periodic_jobs_and_stop_with_it(
     var_dir: Path, start_processes: Callable[..., tuple[subprocess.Popen[str], Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

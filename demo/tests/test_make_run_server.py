@@ -24,7 +24,7 @@ from marketplace.tests.asgi_server import asgi_server
 from marketplace.tests.sse_client import SSEClient
 from orders.tests.factories import ALMATY_ADDRESS
 
-pytestmark = pytest.mark.embedded
+pytestmark = [pytest.mark.embedded, pytest.mark.clock_free]
 
 BUYERS = 100
 STOCK = 40

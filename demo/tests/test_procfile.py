@@ -97,6 +97,7 @@ def groups_left(pids: list[int]) -> list[int]:
     return left
 
 
+@pytest.mark.clock_free
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGHUP, signal.SIGTERM])
 def test_a_stop_signal_stops_every_process_and_their_children(tmp_path: Path, stop_signal: signal.Signals) -> None:
     runner = Runner(procfile(tmp_path, web=PARENT, worker=SLEEPER, stubborn=STUBBORN), "--grace", "5")

@@ -37,6 +37,7 @@ from sellers.tests.factories import SellerFactory
 from warehouses.services import inbound_shipment_create
 
 pytestmark = [
+    pytest.mark.clock_free,
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("seller_dashboard.tests.urls_with_media"),

@@ -186,6 +186,7 @@ def test_the_language_switcher_turns_the_checkout_into_russian_and_chinese(new_p
     screenshot(phone, "storefront-checkout-phone-zh")
 
 
+@pytest.mark.clock_free
 def test_axe_finds_no_serious_violation_on_the_main_pages(new_page, shop, make_user) -> None:  # type: ignore[no-untyped-def]
     stream = stream_for(seller=shop.seller_a)
     offer_for(stream=stream, variant=shop.a_lyg, price="50.00", cap=5)
@@ -236,6 +237,7 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(new_page, shop, make_u
 
 
 @pytest.mark.postgres
+@pytest.mark.clock_free
 def test_under_asgi_the_pinned_product_streams_to_the_viewer(new_page, shop, make_user) -> None:  # type: ignore[no-untyped-def]
     """The production way: the page and its event stream served by uvicorn (config.asgi), the pin
     sent to the same server's API by the seller's app; the viewer's EventSource stays open."""
