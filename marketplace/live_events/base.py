@@ -2,7 +2,9 @@
 
 import asyncio
 import json
-from contextlib import AbstractAsyncContextManager
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
@@ -54,6 +56,52 @@ def queue_offer(queue: "asyncio.Queue[LiveEvent | None]", event: LiveEvent | Non
         while not queue.empty():
             queue.get_nowait()
         queue.put_nowait(CLOSE)
+
+
+class FanOut:
+    """One listener per process and event loop (Redis pub/sub, or polling the SQLite file), handing
+    each stream's events to the local subscribers' queues. Subclasses write ``_run``: it sets
+    ``ready`` once listening, calls ``deliver`` per event, and ``close_subscribers`` when it stops,
+    so that viewers who could miss events from then on reconnect and resume by id."""
+
+    def __init__(self) -> None:
+        self.queues: dict[int, set[asyncio.Queue]] = defaultdict(set)
+        self.ready = asyncio.Event()
+        self.task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        raise NotImplementedError
+
+    def ensure_started(self) -> None:
+        if self.task is None or self.task.done():
+            self.ready.clear()
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def deliver(self, stream_id: int, event: LiveEvent) -> None:
+        for queue in list(self.queues.get(stream_id, ())):
+            queue_offer(queue, event)
+
+    def close_subscribers(self) -> None:
+        for queues in self.queues.values():
+            for queue in queues:
+                queue_offer(queue, CLOSE)
+        self.ready.set()
+
+    @asynccontextmanager
+    async def subscription(self, stream_id: int) -> AsyncIterator["asyncio.Queue[LiveEvent | None]"]:
+        """A queue of the stream's events from now on; closed at once if the listener has failed."""
+        self.ensure_started()
+        queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
+        self.queues[stream_id].add(queue)
+        try:
+            await self.ready.wait()
+            if self.task is not None and self.task.done():
+                queue_offer(queue, CLOSE)  # the bus is unreachable: let the client retry later
+            yield queue
+        finally:
+            self.queues[stream_id].discard(queue)
+            if not self.queues[stream_id]:
+                del self.queues[stream_id]
 
 
 class Bus(Protocol):

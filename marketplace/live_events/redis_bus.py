@@ -14,7 +14,6 @@ If the pub/sub connection drops, every local subscriber is closed; clients recon
 
 import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from marketplace.live_events.base import CLOSE, SUBSCRIBER_QUEUE_SIZE, LiveEvent, Replay, queue_offer, replay_from
+from marketplace.live_events.base import FanOut, LiveEvent, Replay, replay_from
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +40,12 @@ return id
 KEY_TTL_SECONDS = 7 * 24 * 3600
 
 
-class _Listener:
+class _Listener(FanOut):
     """One pattern subscription for the whole process (per event loop), fanning out to local queues."""
 
     def __init__(self, bus: "RedisBus") -> None:
+        super().__init__()
         self.bus = bus
-        self.queues: dict[int, set[asyncio.Queue]] = defaultdict(set)
-        self.ready = asyncio.Event()
-        self.task: asyncio.Task | None = None
-
-    def ensure_started(self) -> None:
-        if self.task is None or self.task.done():
-            self.ready.clear()
-            self.task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
         client = aioredis.Redis.from_url(self.bus.url)
@@ -71,19 +63,14 @@ class _Listener:
                 if message["type"] != "pmessage":
                     continue
                 stream_id = int(message["channel"].decode()[len(prefix) :])
-                event = LiveEvent.decode(message["data"])
-                for queue in list(self.queues.get(stream_id, ())):
-                    queue_offer(queue, event)
+                self.deliver(stream_id, LiveEvent.decode(message["data"]))
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("Live events: lost the Redis subscription; closing local subscribers")
         finally:
             # Subscribers could miss events from now on: close them so that they resume by id.
-            for queues in self.queues.values():
-                for queue in queues:
-                    queue_offer(queue, CLOSE)
-            self.ready.set()
+            self.close_subscribers()
             try:
                 await pubsub.aclose()
                 await client.aclose()
@@ -153,15 +140,5 @@ class RedisBus:
         listener = self._listeners.get(loop)
         if listener is None:
             listener = self._listeners[loop] = _Listener(self)
-        listener.ensure_started()
-        queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
-        listener.queues[stream_id].add(queue)
-        try:
-            await listener.ready.wait()
-            if listener.task is not None and listener.task.done():
-                queue_offer(queue, CLOSE)  # Redis is unreachable: let the client retry later
+        async with listener.subscription(stream_id) as queue:
             yield queue
-        finally:
-            listener.queues[stream_id].discard(queue)
-            if not listener.queues[stream_id]:
-                del listener.queues[stream_id]

@@ -22,13 +22,12 @@ import json
 import logging
 import sqlite3
 import threading
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
-from marketplace.live_events.base import CLOSE, SUBSCRIBER_QUEUE_SIZE, LiveEvent, Replay, queue_offer, replay_from
+from marketplace.live_events.base import FanOut, LiveEvent, Replay, replay_from
 
 logger = logging.getLogger(__name__)
 
@@ -40,19 +39,12 @@ SCHEMA = (
 )
 
 
-class _Poller:
+class _Poller(FanOut):
     """One poll loop for the whole process (per event loop), fanning out to local queues."""
 
     def __init__(self, bus: "SQLiteBus") -> None:
+        super().__init__()
         self.bus = bus
-        self.queues: dict[int, set[asyncio.Queue]] = defaultdict(set)
-        self.ready = asyncio.Event()
-        self.task: asyncio.Task | None = None
-
-    def ensure_started(self) -> None:
-        if self.task is None or self.task.done():
-            self.ready.clear()
-            self.task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
         try:
@@ -66,8 +58,7 @@ class _Poller:
                 rows = await asyncio.to_thread(self.bus.rows_after, seen, tuple(self.queues))
                 for seq, stream_id, event in rows:
                     seen = max(seen, seq)
-                    for queue in list(self.queues.get(stream_id, ())):
-                        queue_offer(queue, event)
+                    self.deliver(stream_id, event)
                 if rows:
                     seen = max(seen, rows[-1][0])
         except asyncio.CancelledError:
@@ -75,10 +66,7 @@ class _Poller:
         except Exception:
             logger.exception("Live events: could not read %s; closing local subscribers", self.bus.path)
         finally:
-            for queues in self.queues.values():
-                for queue in queues:
-                    queue_offer(queue, CLOSE)
-            self.ready.set()
+            self.close_subscribers()
 
 
 class SQLiteBus:
@@ -166,15 +154,5 @@ class SQLiteBus:
         poller = self._pollers.get(loop)
         if poller is None:
             poller = self._pollers[loop] = _Poller(self)
-        poller.ensure_started()
-        queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
-        poller.queues[stream_id].add(queue)
-        try:
-            await poller.ready.wait()
-            if poller.task is not None and poller.task.done():
-                queue_offer(queue, CLOSE)  # the file is unreadable: let the client retry later
+        async with poller.subscription(stream_id) as queue:
             yield queue
-        finally:
-            poller.queues[stream_id].discard(queue)
-            if not poller.queues[stream_id]:
-                del poller.queues[stream_id]
