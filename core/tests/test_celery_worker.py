@@ -100,7 +100,7 @@ def test_task_enqueued_on_commit_runs_on_a_real_worker(worker_queue: str, publis
             # nothing: Celery answers PENDING for any id it has never heard of.)
             assert published == []
         assert published == [task_id]  # sent once, on commit
-        stored = AsyncResult(task_id, app=celery_app).get(timeout=120)
+        stored = AsyncResult(task_id, app=celery_app).get(timeout=120, disable_sync_subtasks=False)
 
     assert stored == 2
     result = AsyncResult(task_id, app=celery_app)

@@ -123,7 +123,7 @@ def test_a_rate_publication_starts_the_refresh_on_a_real_worker(rates, worker_qu
     try:
         exchange_rates_store(base="USD", rates={"KZT": Decimal("500")}, source="provider", effective_at=timezone.now())
         assert len(published) == 1
-        assert AsyncResult(published[0], app=celery_app).get(timeout=120) == 1
+        assert AsyncResult(published[0], app=celery_app).get(timeout=120, disable_sync_subtasks=False) == 1
     finally:
         after_task_publish.disconnect(dispatch_uid=uid)
         celery_app.conf.task_default_queue = default_queue

@@ -143,7 +143,9 @@ def test_a_worker_killed_while_thumbnailing_leaves_one_set_of_thumbnails(worker,
         worker=worker, lock_sql="SELECT id FROM marketplace_productimage WHERE id = %s FOR UPDATE",
         lock_args=[image.pk], send=send,
     )  # fmt: skip
-    assert AsyncResult(task_id, app=celery_app).get(timeout=120) == "ready"  # redelivered, run again
+    assert (
+        AsyncResult(task_id, app=celery_app).get(timeout=120, disable_sync_subtasks=False) == "ready"
+    )  # redelivered, run again
 
     image.refresh_from_db()
     assert image.status == "ready"
@@ -199,7 +201,7 @@ def test_a_worker_killed_during_a_csv_import_is_taken_over_and_imports_each_row_
     )  # fmt: skip
     # Redelivered at once; the claim is still fresh, so the task asks again after the time limit
     # and then takes the import over from the first row.
-    assert AsyncResult(task_id, app=celery_app).get(timeout=120) == "done"
+    assert AsyncResult(task_id, app=celery_app).get(timeout=120, disable_sync_subtasks=False) == "done"
     catalog_import.refresh_from_db()
     assert catalog_import.processed_rows == len(skus) and catalog_import.error_count == 0, catalog_import.errors
     assert sorted(ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True)) == skus  # once each
@@ -241,7 +243,7 @@ def test_a_worker_killed_while_a_payout_transfer_is_in_flight_pays_each_seller_o
     stripe.release_stalled()
 
     # Redelivered: the run sends the same transfer again with the same key, and the second one.
-    AsyncResult(task_id, app=celery_app).get(timeout=120)
+    AsyncResult(task_id, app=celery_app).get(timeout=120, disable_sync_subtasks=False)
     assert len(stripe.transfers) == 2  # one per seller, the interrupted one not twice
     keys = [call.headers["idempotency-key"] for call in stripe.calls("/v1/transfers")]
     assert len(set(keys)) == 2 and len(keys) >= 3  # the interrupted transfer was sent again, same key
