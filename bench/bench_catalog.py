@@ -298,6 +298,7 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
                 900,
                 "ready",
                 "",
+                "",
                 now,
             )
         )
@@ -387,6 +388,7 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
                 "height",
                 "status",
                 "failure_reason",
+                "source",
                 "created_at",
             ],
             image_rows,
