@@ -90,6 +90,16 @@ def api_token_issue(*, user: User, ttl: timedelta | None = None) -> IssuedToken:
     return IssuedToken(key=key, expiry=instance.expiry)
 
 
+def expired_tokens_purge() -> int:
+    """Delete every API token past its expiry; how many went.
+
+    Logins already delete their user's expired tokens; this catches users who never log in again
+    (``accounts.authentication`` no longer cleans other tokens on each request).
+    """
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
 def api_tokens_issue_many(*, users: Iterable[User]) -> list[str]:
     """One token per user in one insert (tests and benchmarks that sign in many users at once)."""
     expiry = timezone.now() + settings.AUTH_TOKEN_TTL

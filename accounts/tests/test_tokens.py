@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
 from accounts.models import User
@@ -118,3 +120,30 @@ def test_register_refuses_a_password_of_only_spaces(api_client, password: str) -
     assert response.status_code == 400
     assert any("only spaces" in message for message in response.json()["errors"]["password"])
     assert not User.objects.exists()
+
+
+def test_a_request_reads_only_its_own_token_and_the_daily_job_purges_the_expired(
+    api_client, make_user, settings
+) -> None:
+    """One query reads tokens per request (knox would also read all the user's other tokens); an
+    expired token that is never presented again goes with the daily purge."""
+    from accounts.tasks import expired_tokens_purge_task
+
+    settings.AUTH_TOKEN_TTL = timedelta(hours=1)
+    make_user(email="buyer@example.com", password=PASSWORD)
+    with time_machine.travel(CLOCK, tick=False) as clock:
+        old_phone = _token(api_client)
+        clock.move_to(CLOCK + timedelta(minutes=30))
+        laptop = _token(api_client)
+        clock.move_to(CLOCK + timedelta(minutes=61))  # the phone's token has expired, the laptop's not
+        with CaptureQueriesContext(connection) as queries:
+            assert _me(api_client, laptop) == 200
+        token_reads = [q["sql"] for q in queries.captured_queries if '"knox_authtoken"' in q["sql"]]
+        assert len(token_reads) == 1, token_reads  # the token joined with its user, nothing more
+        assert AuthToken.objects.count() == 2
+        assert expired_tokens_purge_task.delay().get() == 1
+        assert AuthToken.objects.count() == 1
+        assert _me(api_client, laptop) == 200
+        assert _me(api_client, old_phone) == 401
+        assert expired_tokens_purge_task.delay().get() == 0  # a rerun finds nothing to do
+    assert settings.CELERY_BEAT_SCHEDULE["purge-expired-tokens"]["task"] == "accounts.expired_tokens_purge"

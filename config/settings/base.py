@@ -206,7 +206,7 @@ AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
 # --- REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -334,6 +334,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "pay-out-sellers": {
         "task": "orders.tasks.payouts_run_task",
         "schedule": timedelta(minutes=30),
+    },
+    # API tokens past their expiry (logins delete their own user's; this catches the rest).
+    "purge-expired-tokens": {
+        "task": "accounts.expired_tokens_purge",
+        "schedule": timedelta(hours=24),
     },
     # Sellers' import files are deleted after IMPORT_FILE_RETENTION_DAYS.
     "purge-private-files": {
