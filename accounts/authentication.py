@@ -2,10 +2,10 @@
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.signals import token_expired
-from django.utils import timezone
 
 
 class TokenAuthentication(KnoxTokenAuthentication):

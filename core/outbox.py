@@ -25,8 +25,9 @@ RELAY_BATCH = 500
 def outbox_enqueue(*, task: str, args: list[Any] | None = None, kwargs: dict[str, Any] | None = None) -> OutboxMessage:
     """Record ``task(*args, **kwargs)`` in the current transaction; it is sent once that commits."""
     message = OutboxMessage.objects.create(task=task, args=args or [], kwargs=kwargs or {})
-    message_id = message.pk
-    transaction.on_commit(lambda: outbox_relay(message_ids=[message_id]))
+    # Sent from the row in hand once the transaction commits (no read back). If the beat's relay
+    # sent it in between, it goes twice: at least once, which the idempotent tasks absorb.
+    transaction.on_commit(lambda: _send(message))
     return message
 
 

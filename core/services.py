@@ -19,6 +19,7 @@ from core.models import ExchangeRate, IdempotencyKey
 from core.money import Money, currency_exists, money_round
 from core.selectors import ExchangeRates, exchange_rate_table_forget, exchange_rates_at
 from core.signals import exchange_rates_stored
+from core.transactions import guarded_write
 
 logger = logging.getLogger(__name__)
 
@@ -171,14 +172,14 @@ def _idempotency_claim(
     row locks. A claim older than ``IDEMPOTENCY_CLAIM_SECONDS`` without a response belongs to a
     request that died: the next retry takes it over (a conditional update, so only one does).
     """
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                return IdempotencyKey.objects.create(
-                    user_id=user_id, scope=scope, key=key, request_fingerprint=fingerprint
-                )
-        except IntegrityError:
-            existing = IdempotencyKey.objects.filter(user=user_id, scope=scope, key=key).first()
+    try:
+        return guarded_write(
+            lambda: IdempotencyKey.objects.create(
+                user_id=user_id, scope=scope, key=key, request_fingerprint=fingerprint
+            )
+        )
+    except IntegrityError:
+        existing = IdempotencyKey.objects.filter(user=user_id, scope=scope, key=key).first()
     if existing is None:  # the claim was given up (its request failed) in between: claim it again
         return _idempotency_claim(user_id=user_id, scope=scope, key=key, fingerprint=fingerprint)
     if existing.request_fingerprint != fingerprint:

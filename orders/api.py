@@ -17,7 +17,7 @@ from core.exceptions import ValidationFailed
 from core.money import Money, currency_exists
 from core.reference import country_get
 from orders import selectors
-from orders.models import Order
+from orders.models import Cart
 from orders.serializers import (
     CartItemCreateSerializer,
     CartItemUpdateSerializer,
@@ -40,6 +40,7 @@ from orders.services import (
     order_cancel,
     order_pay_offline,
     order_place,
+    payment_needs_opening,
     payment_open,
     payment_retry,
     refund_create,
@@ -60,8 +61,8 @@ def _display_currency(request: Request) -> str:
     return request.user.preferred_currency or DEFAULT_CURRENCY
 
 
-def _cart_response(request: Request, *, status_code: int = 200) -> Response:
-    cart = cart_get_or_create(user=request.user)
+def _cart_response(request: Request, *, status_code: int = 200, cart: Cart | None = None) -> Response:
+    cart = cart or cart_get_or_create(user=request.user)
     currency = _display_currency(request)
     items, priced, subtotal = selectors.cart_priced(cart=cart, currency=currency, user=request.user)
     return Response(
@@ -89,7 +90,7 @@ class CartItemsView(APIView):
         cart_item_add(
             cart=cart, variant_id=data["variant"], quantity=data["quantity"], livestream_id=data.get("livestream")
         )
-        return _cart_response(request, status_code=status.HTTP_201_CREATED)
+        return _cart_response(request, status_code=status.HTTP_201_CREATED, cart=cart)
 
 
 class CartItemDetailView(APIView):
@@ -162,12 +163,15 @@ class OrderListView(APIView):
         if response.status_code != status.HTTP_201_CREATED:
             return response
         replayed = response.has_header(REPLAY_HEADER)
-        # order_place asks the provider after its commit; asking again does nothing for a payment
-        # already open and reopens one the provider could not be reached for (a replay). The
-        # stored response names the caller's own order (keys are per caller): one query here.
-        payment_open(order=Order(pk=response.data["id"]))
-        # The order as it is now, read once (the stored response only names it).
+        # The order as it is now, read once (the stored response only names it; keys are per
+        # caller, so it is the caller's own order).
         order = selectors.order_get_for_buyer(user=request.user, order_id=response.data["id"])
+        # order_place asked the provider once its transaction committed. Its payment is still
+        # unopened on a replay after the provider could not be reached, or when a caller's outer
+        # transaction has not committed yet: ask (again) now, and read the order once more.
+        if payment_needs_opening(payment=order.payment, order=order):
+            payment_open(order=order)
+            order = selectors.order_get_for_buyer(user=request.user, order_id=order.pk)
         fresh = Response(order_rendering(order, tracking=selectors.order_tracking(order=order)), status=201)
         if replayed:
             fresh[REPLAY_HEADER] = response[REPLAY_HEADER]

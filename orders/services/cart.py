@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from core.money import Money
+from core.transactions import guarded_write
 from marketplace.models import ProductStatus, ProductVariant
 from orders.exceptions import CartLineInvalid
 from orders.models import Cart, CartItem
@@ -25,8 +26,7 @@ def cart_get_or_create(*, user: Any) -> Cart:
     if cart is not None:
         return cart
     try:
-        with transaction.atomic():
-            return Cart.objects.create(user=user)
+        return guarded_write(lambda: Cart.objects.create(user=user))
     except IntegrityError:  # two first requests raced
         return Cart.objects.get(user=user)
 
@@ -48,7 +48,10 @@ def _variant_for_cart(variant_id: Any) -> ProductVariant:
     return variant
 
 
-def _check_limits(*, cart: Cart, variant: ProductVariant, new_quantity: int, exclude_item_id: int | None) -> None:
+def _check_limits(
+    *, cart: Cart, variant: ProductVariant, new_quantity: int, exclude_item_id: int | None, others: int | None = None
+) -> None:
+    """The per-line and per-product caps; ``others`` is the product's other lines' units, when known."""
     if new_quantity < 1:
         raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
     per_line = settings.CART_MAX_QUANTITY_PER_LINE
@@ -56,12 +59,13 @@ def _check_limits(*, cart: Cart, variant: ProductVariant, new_quantity: int, exc
         raise CartLineInvalid(
             f"At most {per_line} of one item per order.", errors={"quantity": [f"At most {per_line}."]}
         )
-    others = (
-        CartItem.objects.filter(cart=cart, variant__product_id=variant.product_id)
-        .exclude(pk=exclude_item_id)
-        .aggregate(total=Sum("quantity"))["total"]
-        or 0
-    )
+    if others is None:
+        others = (
+            CartItem.objects.filter(cart=cart, variant__product_id=variant.product_id)
+            .exclude(pk=exclude_item_id)
+            .aggregate(total=Sum("quantity"))["total"]
+            or 0
+        )
     per_product = settings.CART_MAX_QUANTITY_PER_PRODUCT
     if others + new_quantity > per_product:
         raise CartLineInvalid(
@@ -77,11 +81,17 @@ def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: 
         raise CartLineInvalid("Quantity must be a whole number.", errors={"quantity": ["Must be an integer."]})
     variant = _variant_for_cart(variant_id)
     cart = _lock(cart)
-    item = CartItem.objects.filter(cart=cart, variant=variant).first()
+    # The product's lines in this cart, read once: this variant's line (if any) and the others'
+    # units for the per-product cap.
+    product_lines = list(CartItem.objects.filter(cart=cart, variant__product_id=variant.product_id))
+    item = next((line for line in product_lines if line.variant_id == variant.pk), None)
+    others = sum(line.quantity for line in product_lines if line is not item)
     if quantity < 1:
         raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
     new_quantity = quantity + (item.quantity if item else 0)
-    _check_limits(cart=cart, variant=variant, new_quantity=new_quantity, exclude_item_id=item.pk if item else None)
+    _check_limits(
+        cart=cart, variant=variant, new_quantity=new_quantity, exclude_item_id=item.pk if item else None, others=others
+    )
     if livestream_id is not None:
         live_cart_line_check(variant=variant, livestream_id=livestream_id, user=cart.user, quantity=new_quantity)
     if item is None:

@@ -66,6 +66,14 @@ def _release_shipments(*, order: Order, actor: Any) -> None:
     )
 
 
+def payment_needs_opening(*, payment: Payment, order: Order) -> bool:
+    """Whether ``payment_open`` would ask the provider: the order waits for a payment that has no
+    open PaymentIntent (never opened, or the provider could not be reached)."""
+    if order.status != OrderStatus.PENDING_PAYMENT or payment.status not in PAYABLE_STATUSES:
+        return False
+    return not payment.provider_payment_id or payment.status == PaymentStatus.RETRY
+
+
 def payment_open(*, order: Order) -> Payment:
     """Open (or reopen) the order's payment at the provider; called after placement commits.
 
@@ -76,10 +84,8 @@ def payment_open(*, order: Order) -> Payment:
     """
     payment = Payment.objects.select_related("order").get(order=order)
     order = payment.order
-    if order.status != OrderStatus.PENDING_PAYMENT or payment.status not in PAYABLE_STATUSES:
-        return payment
-    if payment.provider_payment_id and payment.status != PaymentStatus.RETRY:
-        return payment  # already open: the buyer confirms it with the client secret they have
+    if not payment_needs_opening(payment=payment, order=order):
+        return payment  # paid, cancelled, or already open (the buyer has its client secret)
     provider = payment_provider_get(payment.provider)
     amount = provider.chargeable_amount(order.total)
     try:
@@ -94,14 +100,18 @@ def payment_open(*, order: Order) -> Payment:
         )
         payment.refresh_from_db()
         return payment
-    Payment.objects.filter(pk=payment.pk, status__in=PAYABLE_STATUSES).update(
-        status=PaymentStatus.PENDING,
-        amount=amount,
-        provider_payment_id=opened.reference,
-        client_secret=opened.client_secret,
-        last_error="",
-    )
-    payment.refresh_from_db()
+    opened_fields = {
+        "status": PaymentStatus.PENDING,
+        "amount": amount,
+        "provider_payment_id": opened.reference,
+        "client_secret": opened.client_secret,
+        "last_error": "",
+    }
+    if Payment.objects.filter(pk=payment.pk, status__in=PAYABLE_STATUSES).update(**opened_fields) == 1:
+        for name, value in opened_fields.items():  # what was written: no need to read it back
+            setattr(payment, name, value)
+    else:  # a webhook or a cancellation moved it meanwhile: the row as it is
+        payment.refresh_from_db()
     return payment
 
 

@@ -216,7 +216,9 @@ def order_place(
     )
     lines = checkout_lines_for_cart(cart=cart, user=user, at=at)
     live_lines_check(lines=lines)
-    signature = _cart_signature(cart)
+    # What the cart held when it was read (one line per variant: the cart's unique constraint),
+    # compared with the cart under its lock before anything is written.
+    signature = sorted(((line.variant.pk, line.quantity, line.livestream) for line in lines), key=lambda row: row[0])
     converter = Converter(currency, at=at)
     # Plan outside any lock: which warehouses, which routes, what they cost (rates, network, duties).
     plan = stock_plan(lines=reservation_lines(lines), destination_country=address["country"])

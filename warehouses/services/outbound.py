@@ -77,7 +77,9 @@ def _refreshed(shipment: OutboundShipment) -> OutboundShipment:
     return shipment
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction (order placement): if it raises, the
+# caller's whole transaction is rolled back anyway, and a savepoint costs two round trips.
+@transaction.atomic(savepoint=False)
 def outbound_shipment_create(
     *,
     warehouse_id: int,
