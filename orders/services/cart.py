@@ -24,6 +24,7 @@ def live_price_for(*, variant: ProductVariant, livestream_id: int | None, user: 
 def cart_get_or_create(*, user: Any) -> Cart:
     cart = Cart.objects.filter(user=user).first()
     if cart is not None:
+        cart.user = user  # the caller's user object: reading cart.user later costs no query
         return cart
     try:
         return guarded_write(lambda: Cart.objects.create(user=user))
@@ -80,7 +81,9 @@ def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: 
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise CartLineInvalid("Quantity must be a whole number.", errors={"quantity": ["Must be an integer."]})
     variant = _variant_for_cart(variant_id)
+    user = cart.user
     cart = _lock(cart)
+    cart.user = user
     # The product's lines in this cart, read once: this variant's line (if any) and the others'
     # units for the per-product cap.
     product_lines = list(CartItem.objects.filter(cart=cart, variant__product_id=variant.product_id))
