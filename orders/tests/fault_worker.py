@@ -49,7 +49,8 @@ def _dsn() -> str:
 @pytest.fixture
 def start_worker() -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """Starts ``celery worker --pool=prefork --concurrency=1`` on a private queue, sharing this test's
-    database and media (plus ``extra`` environment); stopped after the test."""
+    database and media (plus ``extra`` environment); stopped after the test. The worker is not eager:
+    what its tasks send goes through the broker to that queue (config/settings/test.py)."""
     db = connection.settings_dict
     started: list[subprocess.Popen[bytes]] = []
     eager = celery_app.conf.task_always_eager
@@ -62,6 +63,7 @@ def start_worker() -> Iterator[Any]:  # type: ignore[no-untyped-def]
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/"
             + db["NAME"],
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "KARAVAN_TEST_WORKER_QUEUE": queue,
             "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "KARAVAN_TEST_PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
             # A short time limit: an import claimed by a killed run is taken over once its claim is
