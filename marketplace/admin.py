@@ -88,6 +88,7 @@ class CatalogImportAdmin(admin.ModelAdmin):
         "failure_reason",
         "created_at",
         "started_at",
+        "claimed_by",
         "finished_at",
     ]
     actions = ["requeue"]

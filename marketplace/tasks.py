@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from marketplace.models import ImportStatus, LiveStream
+from marketplace.models import LiveStream
 from marketplace.services.images import product_image_thumbnails_make
 from marketplace.services.imports import catalog_import_files_purge, catalog_import_run
 from marketplace.services.livestream_notifications import follower_batches, livestream_followers_notify_batch
@@ -18,13 +18,11 @@ def product_image_thumbnails_task(image_id: int) -> str | None:
     return image.status if image else None
 
 
-@shared_task(bind=True, name="marketplace.catalog_import", max_retries=3)
+@shared_task(bind=True, name="marketplace.catalog_import")
 def catalog_import_task(self: Any, import_id: int) -> str | None:
-    catalog_import = catalog_import_run(import_id=import_id)
-    if catalog_import is not None and catalog_import.status == ImportStatus.RUNNING and not self.request.is_eager:
-        # Claimed by a run that may have died with its worker: ask again once that claim is stale
-        # (older than the task time limit), when this task takes the import over.
-        raise self.retry(countdown=settings.CELERY_TASK_TIME_LIMIT + 1)
+    # The claim records this task's id: delivered again after its worker was killed, the task takes
+    # its own claim over at once. An import another live run holds is left to it ("running").
+    catalog_import = catalog_import_run(import_id=import_id, run_id=self.request.id or "")
     return catalog_import.status if catalog_import else None
 
 

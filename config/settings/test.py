@@ -22,6 +22,13 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # real worker against CELERY_BROKER_URL.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker a test starts is told its private queue (KARAVAN_TEST_WORKER_QUEUE) and is not eager:
+# what its tasks send (a retry, a follow-up task) goes through the broker to that queue, as in
+# production, instead of running inline in the sending task's process (where a retry's countdown
+# is ignored and its outcome recorded nowhere).
+if TEST_WORKER_QUEUE := env("KARAVAN_TEST_WORKER_QUEUE", default=""):
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_TASK_DEFAULT_QUEUE = TEST_WORKER_QUEUE
 # Each test process gets its own cache so throttling counters never leak between xdist workers.
 CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The catalog's cached responses go stale when a write commits, which the default test transaction

@@ -41,6 +41,8 @@ def worker_queue():
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Not eager: what its tasks send goes through the broker to this queue (config/settings/test.py).
+        "KARAVAN_TEST_WORKER_QUEUE": queue,
     }
     worker = subprocess.Popen(
         [

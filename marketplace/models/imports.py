@@ -43,6 +43,10 @@ class CatalogImport(models.Model):
     failure_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The run holding the ``running`` claim: its Celery task id. The broker delivers that task again
+    # (same id) only once the run is over, so its redelivery takes the claim over at once
+    # (marketplace/services/imports/runner.py, catalog_import_run).
+    claimed_by = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

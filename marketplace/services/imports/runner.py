@@ -74,23 +74,36 @@ def _fail(import_id: int, reason: str, errors: list[dict[str, Any]] | None = Non
     CatalogImport.objects.filter(pk=import_id).update(**fields)
 
 
-def catalog_import_run(*, import_id: int) -> CatalogImport | None:
-    """Run a queued import (the task calls this); counters move on per committed batch.
+def catalog_import_run(*, import_id: int, run_id: str = "") -> CatalogImport | None:
+    """Run a queued import (the task calls this, ``run_id`` its task id); counters move on per committed batch.
 
-    A ``queued`` import is claimed; so is a ``running`` one whose claim is older than the task time
-    limit, since no worker can still be running it (it was killed: SIGKILL, out of memory, a lost
-    machine, and the broker delivered the task again). The run then starts over from the first
-    row with fresh counters: rows are upserted by SKU, so the products come out as if the file had
-    been imported once. A younger ``running`` import is someone else's: nothing is done (the task
-    asks again later)."""
+    A ``queued`` import is claimed, and the claim records ``run_id``. A ``running`` import is taken
+    over when its claimant is known to be gone:
+
+    - the claim is this run's own (``claimed_by == run_id``): the task was delivered again, which
+      the broker does only once the delivery that made the claim is over (its worker was killed:
+      SIGKILL, out of memory, a lost machine; late acks and ``task_reject_on_worker_lost`` put the
+      message back at once, or the broker's visibility timeout, longer than the task time limit,
+      brings it back). No wait and no retry: the redelivered task carries on itself.
+    - the claim is older than the task time limit: no worker can still be running it, whoever it
+      was (a run without an id, an import re-queued by hand).
+
+    The run then starts over from the first row with fresh counters: rows are upserted by SKU, so
+    the products come out as if the file had been imported once. Any other ``running`` import is
+    another live run's, which finishes it (or, killed, is delivered again and takes it over): this
+    run does nothing and returns the import as it is."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    gone = Q(started_at__lt=stale)
+    if run_id:
+        gone |= Q(claimed_by=run_id)
     claimed = (
         CatalogImport.objects.filter(pk=import_id)
-        .filter(Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, started_at__lt=stale))
+        .filter(Q(status=ImportStatus.QUEUED) | Q(gone, status=ImportStatus.RUNNING))
         .update(
             status=ImportStatus.RUNNING,
             started_at=now,
+            claimed_by=run_id,
             processed_rows=0,
             created_count=0,
             updated_count=0,
