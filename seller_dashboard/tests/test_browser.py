@@ -85,6 +85,8 @@ def worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:  # type
         "KARAVAN_TEST_PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Not eager: what its tasks send goes through the broker to this queue (config/settings/test.py).
+        "KARAVAN_TEST_WORKER_QUEUE": queue,
         # Batches of two rows, so a four-row file commits its progress twice.
         "IMPORT_BATCH_SIZE": "2",
     }
