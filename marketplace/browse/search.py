@@ -8,7 +8,15 @@ On PostgreSQL a product matches ``q`` when any of these holds:
   the Russian configuration also stems Latin words the English way, which suits the seller's own
   wording, whose language we do not know;
 - its lower-cased titles (``search_text``) contain ``q`` as a substring: Chinese is written without
-  spaces, so "水壶" must find "电水壶" without a Chinese word splitter;
+  spaces, so "水壶" must find "电水壶" without a Chinese word splitter (a query of three characters
+  or more is served by the trigram index);
+- a query of one or two CJK characters (most Chinese words are two) is matched through the
+  full-text column instead: pg_trgm extracts no trigram from it, so its ``LIKE`` would read the
+  whole table. The column carries, for every run of CJK characters (Han, kana, Hangul) in the
+  titles, each character and each overlapping pair ("电水壶" gives 电 水 壶 电水 水壶), as Lucene's
+  CJK bigram filter does with unigrams on; the query itself is then one of those tokens. The
+  tokens are computed in the database (``CJK_GRAMS_SQL``, an immutable function the generated
+  column calls), so every writer, COPY and ``bulk_update`` included, keeps them right;
 - ``q`` is similar to a word run of the titles by trigrams (``word_similarity``), which forgives a
   typo ("kettel") in any script, Kazakh and Uzbek (Latin or Cyrillic) included;
 - ``q`` is the exact SKU of an active variant.
@@ -52,6 +60,48 @@ TYPO_MIN_LENGTH = 4
 #: Text-search configurations a query is parsed with; the generated column uses the same ones.
 QUERY_CONFIGS = ("english", "russian", "simple")
 
+#: Characters written without spaces between words (code point ranges): CJK unified ideographs
+#: (with extension A, the compatibility block and the supplementary planes' extensions B–F), the
+#: iteration marks 々〆〇, hiragana and katakana (half-width too; not the punctuation ゠ and ・,
+#: which the text-search parser drops), Hangul syllables.
+CJK_RANGES = (
+    (0x3005, 0x3007),
+    (0x3040, 0x309F),
+    (0x30A1, 0x30FA),
+    (0x30FC, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0xFF66, 0xFF9F),
+    (0x20000, 0x2FA1F),
+)
+#: Queries of at most this many CJK characters are matched by their tokens, not by substring.
+CJK_SHORT_MAX_LENGTH = 2
+_CJK_SHORT = re.compile(
+    "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES) + f"]{{1,{CJK_SHORT_MAX_LENGTH}}}"
+)
+
+
+def _sql_code_point(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+#: A run of CJK characters, as a PostgreSQL regular expression (ARE escapes, UTF-8 database).
+CJK_RUN_SQL_PATTERN = "[" + "".join(f"{_sql_code_point(lo)}-{_sql_code_point(hi)}" for lo, hi in CJK_RANGES) + "]+"
+
+CJK_GRAMS_FUNCTION = "karavan_cjk_grams"
+#: ``karavan_cjk_grams('电水壶 kettle 杏')`` is ``'电 电水 水 水壶 壶 杏'``: every character of each CJK
+#: run and every overlapping pair, space-separated (what ``to_tsvector('simple', …)`` then indexes).
+CJK_GRAMS_SQL = f"""CREATE OR REPLACE FUNCTION {CJK_GRAMS_FUNCTION}(document text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(string_agg(gram, ' ' ORDER BY runs.n, i, size), '')
+    FROM regexp_matches(document, '{CJK_RUN_SQL_PATTERN}', 'g') WITH ORDINALITY AS runs(run, n)
+    CROSS JOIN LATERAL generate_series(1, char_length(runs.run[1])) AS i
+    CROSS JOIN LATERAL (VALUES (1, substr(runs.run[1], i, 1)), (2, substr(runs.run[1], i, 2))) AS grams(size, gram)
+    WHERE char_length(gram) = size
+$$"""  # noqa: S608 - constants only
+
 VECTOR_COLUMN = "search_vector"
 VECTOR_INDEX = "product_search_vector_idx"
 TRIGRAM_INDEX = "product_search_text_trgm_idx"
@@ -77,12 +127,20 @@ def _document(field: str, weight: str) -> list[str]:
     ]
 
 
+#: The CJK characters and pairs of every title (the seller's and each translation's), weighing A.
+_CJK_TITLE_GRAMS = _weighted(
+    "simple",
+    f"{CJK_GRAMS_FUNCTION}(coalesce(title, '') || ' ' || jsonb_path_query_array(translations, '$.*.title')::text)",
+    "A",
+)
+
 #: The generated full-text column: titles weigh A, descriptions C.
-VECTOR_SQL = " || ".join([*_document("title", "A"), *_document("description", "C")])
+VECTOR_SQL = " || ".join([*_document("title", "A"), *_document("description", "C"), _CJK_TITLE_GRAMS])
 
 #: Everything the PostgreSQL search needs, idempotent (also run by ``search_schema_ensure``).
 SCHEMA_SQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    CJK_GRAMS_SQL,
     f"ALTER TABLE marketplace_product ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector "
     f"GENERATED ALWAYS AS ({VECTOR_SQL}) STORED",
     f"CREATE INDEX IF NOT EXISTS {VECTOR_INDEX} ON marketplace_product USING gin ({VECTOR_COLUMN})",
@@ -98,6 +156,15 @@ SCHEMA_DROP_SQL = [
     f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}",
     f"DROP INDEX IF EXISTS {VECTOR_INDEX}",
     f"ALTER TABLE marketplace_product DROP COLUMN IF EXISTS {VECTOR_COLUMN}",
+    f"DROP FUNCTION IF EXISTS {CJK_GRAMS_FUNCTION}(text)",
+]
+#: The full-text column rebuilt with the current ``VECTOR_SQL`` (PostgreSQL cannot change a
+#: generated column's expression in place): every row's vector is computed again, under an
+#: exclusive lock of the table for the rewrite (seconds at 100,000 products).
+SCHEMA_REBUILD_SQL = [
+    f"DROP INDEX IF EXISTS {VECTOR_INDEX}",
+    f"ALTER TABLE marketplace_product DROP COLUMN IF EXISTS {VECTOR_COLUMN}",
+    *SCHEMA_SQL,
 ]
 
 
@@ -173,6 +240,11 @@ class Search:
         # str.lower, as ``product_search_text`` stores the titles.
         return self.text.lower()
 
+    @property
+    def short_cjk(self) -> bool:
+        """One or two CJK characters: one token of the full-text column, too short for trigrams."""
+        return _CJK_SHORT.fullmatch(self.text) is not None
+
     def words(self) -> list[str]:
         return [word for word in re.split(r"[\s,.;:!?()\"'|/\\]+", self.lowered) if word][:FALLBACK_MAX_WORDS]
 
@@ -223,7 +295,11 @@ def search_filter(queryset: QuerySet[Product], search: Search, *, full_text: boo
     sku_ids = _sku_product_ids(search)
     if full_text:
         vector, tsquery = ProductSearchVector(), _tsquery(search)
-        match = Q(SearchVectorExact(vector, tsquery)) | Q(Contains(F("search_text"), search.lowered))
+        match = Q(SearchVectorExact(vector, tsquery))
+        if not search.short_cjk:
+            # (A short CJK query is itself a token of the vector: the substring match would add
+            # nothing but a read of the whole table.)
+            match |= Q(Contains(F("search_text"), search.lowered))
         if len(search.text) >= TYPO_MIN_LENGTH:
             match |= Q(TrigramWordSimilar(F("search_text"), Value(search.lowered)))
         rank: Any = SearchRank(vector, tsquery, cover_density=True) + TrigramWordSimilarity(

@@ -65,6 +65,11 @@ def _found(q: str) -> list[str]:
         ("水壶", ["Electric kettle"]),  # a fragment of the Chinese title, written without spaces
         ("电水", ["Electric kettle"]),
         ("杏", ["Dried apricots"]),
+        ("壶", ["Electric kettle"]),  # one character, the last of its run
+        ("钢电", ["Electric kettle"]),  # any two adjacent characters of a title
+        ("茶杯", []),  # two characters in no title
+        ("水杏", []),  # both characters are in titles, never side by side
+        ("机身", []),  # in a Chinese description only: fragments are matched in titles, as before
         ("kettel", ["Electric kettle"]),  # a typo (matched against titles, not descriptions)
         ("aprikots", ["Dried apricots"]),
         ("Apricots", ["Dried apricots"]),
@@ -77,6 +82,42 @@ def _found(q: str) -> list[str]:
 )
 def test_full_text_search_in_every_language(goods, q, expected) -> None:
     assert _found(q) == expected
+
+
+@pytest.mark.postgres
+def test_a_short_cjk_query_is_a_token_of_the_full_text_column(categories) -> None:
+    """One or two CJK characters find the titles containing them through the full-text column's
+    character and pair tokens (ADR 0014; the index use itself is locked by test_catalog_explain.py)."""
+    own = ProductFactory(title="电水壶 1.7L", translations={"en": {"title": "Kettle, 1.7 l"}})
+    translated = ProductFactory(title="Чайник", translations={"zh": {"title": "不锈钢电水壶"}})
+    japanese = ProductFactory(title="電気ポット", translations={"zh": {"title": "电热水瓶"}})
+    korean = ProductFactory(title="전기 주전자", translations={"en": {"title": "Electric pot"}})
+    described = ProductFactory(title="Чашка", translations={"zh": {"title": "茶杯", "description": "配 水壶"}})
+    for product in (own, translated, japanese, korean, described):
+        VariantFactory(product=product)
+
+    def found(q: str) -> set[int]:
+        response = APIClient().get("/api/v1/products/", {"q": q, "lang": "en"})
+        return {row["id"] for row in response.json()["results"]}
+
+    assert found("水壶") == {own.pk, translated.pk, described.pk}  # the last one by its description's word
+    assert found("壶") == {own.pk, translated.pk}
+    assert found("水") == {own.pk, translated.pk, japanese.pk}
+    assert found("ポ") == found("ポッ") == found("水瓶") == {japanese.pk}
+    assert found("ト电") == set()  # the seller's title and a translation are not one run
+    assert found("주전") == {korean.pk}
+    assert found("茶壶") == set()
+    # Titles first: the seller's own and the translated title (weight A) above the description (C).
+    response = APIClient().get("/api/v1/products/", {"q": "水壶", "lang": "en"})
+    assert [row["id"] for row in response.json()["results"]][-1] == described.pk
+    # Three characters or more: still the substring match (served by the trigram index).
+    assert found("电水壶") == {own.pk, translated.pk}
+    assert found("锈钢电水壶") == {translated.pk}
+
+
+def test_short_cjk_queries_are_told_apart() -> None:
+    assert Search("水壶").short_cjk and Search("杏").short_cjk and Search("ポッ").short_cjk and Search("주전").short_cjk
+    assert not any(Search(q).short_cjk for q in ("电水壶", "tv", "A4", "水 壶", "水a", ""))
 
 
 @pytest.mark.postgres
