@@ -43,6 +43,11 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     """
     import gc
 
+    from django.urls import get_resolver
+
+    # Import every view now (the URLconf is otherwise imported by the first request, while the
+    # other requests' threads wait on the import lock), so that the freeze below covers them too.
+    get_resolver().url_patterns  # noqa: B018 - evaluated for its import
     if os.environ.get("WEB_GC_TUNING", "1") == "1":  # WEB_GC_TUNING=0: Python's defaults
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)

@@ -6,11 +6,13 @@ account. ``STRIPE_API_BASE`` points every call at another base (the local fake i
 ``make stripe-fake``), so nothing here needs the internet to be tested.
 """
 
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+import requests
 import stripe
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -52,13 +54,27 @@ _REFUND_STATUSES = {
 def _client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise ImproperlyConfigured("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY.")
-    base_addresses: Any = {}
-    if settings.STRIPE_API_BASE:
-        base_addresses = {"api": settings.STRIPE_API_BASE, "connect": settings.STRIPE_API_BASE}
-    return stripe.StripeClient(
+    return _client_for(
         settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE or "",
+        float(getattr(settings, "STRIPE_TIMEOUT_SECONDS", STRIPE_TIMEOUT_SECONDS)),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _client_for(secret_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
+    """One client per process and configuration, with one HTTP session shared by every thread.
+
+    stripe-python's ``RequestsClient`` otherwise keeps a session per thread, and under ASGI each
+    request runs in a thread of its own: every payment would open a new connection (TCP and TLS
+    to Stripe) and build a new session. A shared ``requests.Session`` keeps the connections in
+    urllib3's pool, which is safe across threads; Stripe sets no cookies on the session.
+    """
+    base_addresses: Any = {"api": api_base, "connect": api_base} if api_base else {}
+    return stripe.StripeClient(
+        secret_key,
         base_addresses=base_addresses,
-        http_client=stripe.RequestsClient(timeout=getattr(settings, "STRIPE_TIMEOUT_SECONDS", STRIPE_TIMEOUT_SECONDS)),
+        http_client=stripe.RequestsClient(timeout=timeout, session=requests.Session()),
         max_network_retries=2,
     )
 
