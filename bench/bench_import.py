@@ -100,6 +100,17 @@ def csv_generate(path: Path, rows: int, prefix: str) -> None:
 
 
 def peak_mb() -> float:
+    """This program's peak resident memory in MB: ``VmHWM``, the high-water mark of its own memory
+    map, which ``exec`` starts afresh. ``ru_maxrss`` is not: Linux carries it over from the parent
+    that forked the process, so a worker started by ``make bench`` (which holds the 100,000-product
+    seed, about 490 MB) reported the bench's memory, not its own. ``ru_maxrss`` only where there
+    is no /proc."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 

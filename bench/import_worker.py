@@ -2,13 +2,12 @@
 
 Creates a seller, generates ROWS catalog rows (bench_import.csv_generate) and imports them with
 ``catalog_import_run``; prints one JSON line: rows, seconds, rows/s and the process's peak resident
-memory (ru_maxrss: Django's start-up included, as in a worker). DATABASE_URL and
+memory (VmHWM, bench_import.peak_mb: Django's start-up included, as in a worker). DATABASE_URL and
 DJANGO_SETTINGS_MODULE come from the environment (bench/run.py sets them).
 """
 
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ def main(rows: int) -> None:
 
     django.setup()
     from bench_import import csv_generate
+    from bench_import import peak_mb as peak_rss_mb
     from django.core.files import File
 
     from accounts.models import User
@@ -46,7 +46,7 @@ def main(rows: int) -> None:
         elapsed = time.perf_counter() - started
     if done is None or done.status != "done":
         raise SystemExit(f"the import failed: {done and done.failure_reason}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    peak_mb = peak_rss_mb()
     print(
         json.dumps(
             {
