@@ -1,7 +1,11 @@
 """The load generator: a separate process on 127.0.0.1 (``python -m bench.load``), asyncio and raw HTTP/1.1.
 
-It reads one job as JSON on stdin and prints its report as JSON on stdout. Every request opens its
-own connection (``Connection: close``), for the figure and for its ceiling alike. Jobs:
+It reads one job as JSON on stdin and prints its report as JSON on stdout. Connections
+(``"connections"`` in a job): ``"keep-alive"`` (the default), where each of the C clients in flight
+keeps one HTTP/1.1 connection and sends its requests on it one after the other, as a browser, a
+proxy or ``wrk -c C`` does, and a buyer sends both its requests on one connection; or
+``"per-request"``, a new connection for every request (``Connection: close``). The figure and its
+ceiling always use the same. Jobs:
 
 - ``{"kind": "requests", "port": P, "requests": [{"method", "path", "body"?, "headers"?}, ...],
   "concurrency": C, "limit": N, "seconds": S}``: C requests in flight over the list in rotation,
@@ -23,29 +27,89 @@ from typing import Any
 from bench.stats import latency_summary, percentile
 
 
+class Client:
+    """One HTTP/1.1 client: a kept-alive connection (opened when needed), or a new one per request."""
+
+    def __init__(self, port: int, *, keep_alive: bool = True) -> None:
+        self.port, self.keep_alive = port, keep_alive
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def request(self, request: dict[str, Any], *, timeout: float = 60.0) -> int:
+        """Send one request; its status, 0 when there was no answer (refused, reset, timed out)."""
+        body = request.get("body")
+        payload = b"" if body is None else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+        headers = {
+            "Host": "127.0.0.1",
+            "Accept": "application/json",
+            "Connection": "keep-alive" if self.keep_alive else "close",
+            **request.get("headers", {}),
+        }
+        if body is not None:
+            headers.setdefault("Content-Type", "application/json")
+            headers["Content-Length"] = str(len(payload))
+        head = f"{request.get('method', 'GET')} {request['path']} HTTP/1.1\r\n"
+        message = (head + "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n").encode()
+        try:
+            async with asyncio.timeout(timeout):
+                if self.writer is not None:
+                    # A kept connection the server closed while it was idle answers nothing (or
+                    # is reset): the request never reached a view, so it goes once more on a new
+                    # connection.
+                    try:
+                        status = await self._exchange(message + payload)
+                    except (OSError, asyncio.IncompleteReadError):
+                        status = 0
+                    if status:
+                        return status
+                    self.close()
+                return await self._exchange(message + payload)
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
+            self.close()
+            return 0
+
+    async def _exchange(self, data: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        self.writer.write(data)
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line.startswith(b"HTTP/"):
+            self.close()
+            return 0
+        length, chunked, closing = None, False, not self.keep_alive
+        while (line := await self.reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value:
+                chunked = True
+            elif name == "connection" and value == "close":
+                closing = True
+        if chunked:
+            while size := int((await self.reader.readline()).split(b";")[0], 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readline()
+        elif length is not None:
+            await self.reader.readexactly(length)
+        else:
+            await self.reader.read()  # no length: the body ends when the server closes
+            closing = True
+        if closing:
+            self.close()
+        return int(status_line.split()[1])
+
+
 async def http(port: int, request: dict[str, Any], *, timeout: float = 60.0) -> int:
     """One request on a fresh connection; its status, 0 when there was no answer."""
-    body = request.get("body")
-    payload = b"" if body is None else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
-    headers = {"Host": "127.0.0.1", "Accept": "application/json", "Connection": "close", **request.get("headers", {})}
-    if body is not None:
-        headers.setdefault("Content-Type", "application/json")
-        headers["Content-Length"] = str(len(payload))
-    head = f"{request.get('method', 'GET')} {request['path']} HTTP/1.1\r\n"
-    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
-    try:
-        async with asyncio.timeout(timeout):
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            try:
-                writer.write(head.encode() + payload)
-                await writer.drain()
-                status_line = await reader.readline()
-                await reader.read()  # headers and body, until the server closes
-            finally:
-                writer.close()
-    except (OSError, TimeoutError, asyncio.IncompleteReadError):
-        return 0
-    return int(status_line.split()[1]) if status_line.startswith(b"HTTP/") else 0
+    return await Client(port, keep_alive=False).request(request, timeout=timeout)
 
 
 async def run_requests(job: dict[str, Any]) -> dict[str, Any]:
@@ -63,16 +127,20 @@ async def run_requests(job: dict[str, Any]) -> dict[str, Any]:
     issued = 0
     deadline = time.perf_counter() + job["seconds"]
 
+    keep_alive = job.get("connections", "keep-alive") == "keep-alive"
+
     async def worker() -> None:
         nonlocal issued
+        client = Client(port, keep_alive=keep_alive)
         while issued < job["limit"] and time.perf_counter() < deadline:
             request = requests[issued % len(requests)]
             issued += 1
             started = time.perf_counter()
-            status = await http(port, request)
+            status = await client.request(request)
             statuses[status] += 1
             if 200 <= status < 300:
                 latencies.append(time.perf_counter() - started)
+        client.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(job["concurrency"])))
@@ -88,14 +156,18 @@ async def run_buyers(job: dict[str, Any]) -> dict[str, Any]:
     port, timeout = job["port"], job.get("timeout", 120.0)
     release = asyncio.Event()
 
+    keep_alive = job.get("connections", "keep-alive") == "keep-alive"
+
     async def buyer(steps: list[dict[str, Any]]) -> tuple[int, float]:
+        client = Client(port, keep_alive=keep_alive)
         await release.wait()
         started = time.perf_counter()
         status = 0
         for step in steps:
-            status = await http(port, step, timeout=timeout)
+            status = await client.request(step, timeout=timeout)
             if not 200 <= status < 300:
                 break
+        client.close()
         return status, time.perf_counter() - started
 
     tasks = [asyncio.create_task(buyer(steps)) for steps in job["buyers"]]

@@ -578,7 +578,7 @@ def embedded_burst(*, buyers: int, stock: int, port: int) -> dict[str, Any]:
 
 def one_run(args: argparse.Namespace, server: Serve, fixtures: Fixtures, paths: dict[str, list[dict]]) -> dict:
     figures: dict[str, Any] = {}
-    load = {"kind": "requests", "port": server.port, "concurrency": args.concurrency}
+    load = {"kind": "requests", "port": server.port, "concurrency": args.concurrency, "connections": args.connections}
     load.update(limit=args.requests, seconds=args.seconds)
 
     def measure(name: str, requests: list[dict[str, Any]], **overrides: Any) -> None:
@@ -597,7 +597,9 @@ def one_run(args: argparse.Namespace, server: Serve, fixtures: Fixtures, paths: 
     for name, cap in (("flash", None), ("live", args.live_cap)):
         variant, steps, offer = fixtures.flash_sale(buyers=args.buyers, stock=args.stock, cap=cap)
         server.settle()
-        report = drive({"kind": "buyers", "port": server.port, "buyers": steps, "timeout": 120})
+        report = drive(
+            {"kind": "buyers", "port": server.port, "buyers": steps, "timeout": 120, "connections": args.connections}
+        )
         report.update(fixtures.sold(variant, offer))
         figures[name] = report
         log(
@@ -773,6 +775,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sellers", type=int, default=None, help="default 200 (quick 20)")
     parser.add_argument("--runs", type=int, default=None, help="default 3 (quick 1); the table shows medians")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight (catalog, ceiling)")
+    parser.add_argument(
+        "--connections",
+        choices=("keep-alive", "per-request"),
+        default="keep-alive",
+        help="each client in flight keeps its connection (default, as wrk -c does), or a new one per request",
+    )
     parser.add_argument("--requests", type=int, default=None, help="at most this many per scenario (default 3000)")
     parser.add_argument("--seconds", type=float, default=None, help="at most this long per scenario (default 10)")
     parser.add_argument("--buyers", type=int, default=200)
@@ -861,7 +869,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"Karavan bench: {args.products:,} products, {args.sellers} sellers; median of {args.runs} run(s); "
-        f"{args.concurrency} in flight, <= {args.requests} requests / {args.seconds:g} s per scenario; "
+        f"{args.concurrency} connections ({args.connections}), <= {args.requests} requests / {args.seconds:g} s "
+        "per scenario; "
         f"{len(once['memory'])} web workers (uvicorn), pool {args.pool}; "
         f"flash: {args.buyers} buyers, stock {args.stock}, "
         f"live cap {args.live_cap}"
