@@ -137,6 +137,15 @@ def database_prepare(url: str, *, reuse: bool) -> bool:
     return True
 
 
+def database_ready(url: str, *, reuse: bool, products: int, sellers: int) -> None:
+    """The profilers' start: the database (seeded with ``products`` unless ``reuse`` finds one) and Django."""
+    fresh = database_prepare(url, reuse=reuse)
+    django_setup(url)
+    if fresh:
+        timings = seed(products=products, sellers=sellers, rng=random.Random(2026))
+        print("seeded:", ", ".join(f"{name} {value:.1f} s" for name, value in timings.items()))
+
+
 def django_setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # eager tasks while seeding

@@ -55,11 +55,7 @@ def main() -> int:
     parser.add_argument("--profile", choices=("cart", "order"))
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
     args = parser.parse_args()
-    fresh = bench_catalog.database_prepare(args.database_url, reuse=args.reuse)
-    bench_catalog.django_setup(args.database_url)
-    if fresh:
-        timings = bench_catalog.seed(products=args.products, sellers=args.sellers, rng=random.Random(2026))
-        print("seeded:", ", ".join(f"{name} {value:.1f} s" for name, value in timings.items()))
+    bench_catalog.database_ready(args.database_url, reuse=args.reuse, products=args.products, sellers=args.sellers)
 
     from django.conf import settings
     from django.db import connection
