@@ -1,18 +1,13 @@
 """A real Celery worker on the configured broker runs a task enqueued on commit and writes to PostgreSQL."""
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from celery.result import AsyncResult
 from celery.signals import before_task_publish
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -20,57 +15,22 @@ from config.celery import app as celery_app
 from core.models import ExchangeRate
 from core.tasks import exchange_rates_refresh_task
 from core.tests.fake_rates_server import fake_rates_provider
+from core.tests.workers import celery_worker_start, celery_worker_stop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    port = db.get("PORT") or 5432
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
 def worker_queue():
     """Start `celery worker` as its own process on a private queue, against this test's database."""
-    queue = f"karavan-test-{uuid.uuid4().hex[:12]}"
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        # Not eager: what its tasks send goes through the broker to this queue (config/settings/test.py).
-        "KARAVAN_TEST_WORKER_QUEUE": queue,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=PROJECT_ROOT,
-        env=environment,
-    )
+    queue, worker = celery_worker_start(prefix="karavan-test")
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
         yield queue
     finally:
         celery_app.conf.task_always_eager = eager
-        worker.terminate()
-        worker.wait(timeout=30)
+        celery_worker_stop(worker)
 
 
 @pytest.fixture

@@ -136,15 +136,15 @@ def test_one_asgi_server_without_redis_serves_its_own_events(in_process, cast) -
     import requests
 
     from accounts.services import api_token_issue
+    from core.tests.workers import run_database_url
     from marketplace.tests.asgi_server import asgi_server
     from marketplace.tests.sse_client import SSEClient
 
     VariantFactory(product=ProductFactory(seller=cast.seller_a), sku="KETTLE-17")
     stream = stream_for(seller=cast.seller_a)
-    db = connections["default"].settings_dict
     environment = {
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
+        "DATABASE_URL": run_database_url(),
         "LIVE_EVENTS_REDIS_URL": "",  # set but empty: no Redis, whatever the broker or cache
     }
     token = api_token_issue(user=cast.owner_a)

@@ -13,7 +13,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from io import BytesIO
@@ -23,21 +22,19 @@ from typing import Any
 import psycopg
 import pytest
 from celery.result import AsyncResult
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from PIL import Image
 
 from config.celery import app as celery_app
+from core.tests.workers import celery_worker_start, celery_worker_stop
 from marketplace.models import ProductImage
 from marketplace.tasks import product_image_thumbnails_task
 from orders.audit import audit_run
 from orders.models import Order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _dsn() -> str:
@@ -50,31 +47,11 @@ def start_worker() -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """Starts ``celery worker --pool=prefork --concurrency=1`` on a private queue, sharing this test's
     database and media (plus ``extra`` environment); stopped after the test. The worker is not eager:
     what its tasks send goes through the broker to that queue (config/settings/test.py)."""
-    db = connection.settings_dict
     started: list[subprocess.Popen[bytes]] = []
     eager = celery_app.conf.task_always_eager
 
     def start(**extra: str) -> dict[str, Any]:
-        queue = f"karavan-fault-{uuid.uuid4().hex[:12]}"
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/"
-            + db["NAME"],
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "KARAVAN_TEST_WORKER_QUEUE": queue,
-            "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "KARAVAN_TEST_PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
-            "IMPORT_BATCH_SIZE": "2",
-            **extra,
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
-             "--queues", queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        queue, process = celery_worker_start(prefix="karavan-fault", pool="prefork", IMPORT_BATCH_SIZE="2", **extra)
         started.append(process)
         celery_app.conf.task_always_eager = False
         return {"queue": queue, "pid": process.pid}
@@ -84,8 +61,7 @@ def start_worker() -> Iterator[Any]:  # type: ignore[no-untyped-def]
     finally:
         celery_app.conf.task_always_eager = eager
         for process in started:
-            process.terminate()
-            process.wait(timeout=30)
+            celery_worker_stop(process)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import json
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection
 
 from accounts.services import api_token_issue
+from core.tests.workers import run_database_url
 from marketplace.tests.asgi_server import asgi_server
 from marketplace.tests.factories import ProductFactory, VariantFactory
 from marketplace.tests.live_factories import offer_for, stream_for
@@ -33,10 +33,9 @@ ADDRESS = {
 
 
 def server_environment() -> dict[str, str]:
-    db = connection.settings_dict
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
+        "DATABASE_URL": run_database_url(),
         "LIVE_EVENTS_REDIS_URL": settings.LIVE_EVENTS_REDIS_URL,
         "LIVE_EVENTS_CHANNEL_PREFIX": settings.LIVE_EVENTS_CHANNEL_PREFIX,
     }

@@ -9,25 +9,20 @@ on that lock; releasing the lock lets the job finish, and the bar reaches 100 % 
 """
 
 import io
-import os
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from djmoney.money import Money
 from PIL import Image
 
 from config.celery import app as celery_app
 from conftest import DESKTOP, PHONE, screenshot
+from core.tests.workers import celery_worker_start, celery_worker_stop
 from marketplace.models import CatalogImport, ImportStatus, ProductStatus, ProductVariant
 from marketplace.services.livestreams import live_offer_set
 from marketplace.tests.factories import ProductFactory, VariantFactory
@@ -42,8 +37,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("seller_dashboard.tests.urls_with_media"),
 ]
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def log_in(page: Any, email: str, next_url: str = "/seller/products/") -> None:
@@ -75,45 +68,12 @@ def serious_violations(page: Any) -> list[str]:
 @pytest.fixture(scope="module")
 def worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """``celery worker`` in its own process on a private queue, against this run's test database and media."""
-    queue = f"karavan-dashboard-{uuid.uuid4().hex[:12]}"
-    db = connection.settings_dict
-    environment = {
-        **os.environ,
-        # The test settings, sharing this process's media and private files (config/settings/test.py).
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "KARAVAN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "KARAVAN_TEST_PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        # Not eager: what its tasks send goes through the broker to this queue (config/settings/test.py).
-        "KARAVAN_TEST_WORKER_QUEUE": queue,
-        # Batches of two rows, so a four-row file commits its progress twice.
-        "IMPORT_BATCH_SIZE": "2",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=PROJECT_ROOT,
-        env=environment,
-    )
+    # Batches of two rows, so a four-row file commits its progress twice.
+    queue, worker = celery_worker_start(prefix="karavan-dashboard", IMPORT_BATCH_SIZE="2")
     try:
         yield queue
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        celery_worker_stop(worker)
 
 
 @pytest.fixture
