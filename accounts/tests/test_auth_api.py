@@ -1,18 +1,10 @@
 """Register, token and me: the buyer's first three calls."""
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_register_returns_the_user_and_a_working_token(api_client) -> None:

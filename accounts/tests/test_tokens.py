@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
@@ -15,13 +14,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "silk-Road-2026"
 CLOCK = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _token(api_client) -> str:  # type: ignore[no-untyped-def]
