@@ -27,7 +27,7 @@ from core.money import currency_exists
 from core.selectors import country_list_served
 from marketplace import i18n
 from marketplace import selectors as catalog_selectors
-from marketplace.api.public_serializers import delivery_option_rendering, product_row
+from marketplace.api.public_serializers import delivery_option_rendering, product_page_read, product_row
 from marketplace.browse.params import BrowseParams, browse_params_parse
 from marketplace.browse.query import (
     browse_build,
@@ -35,7 +35,6 @@ from marketplace.browse.query import (
     browse_page,
     delivery_of,
     price_in,
-    product_get_public_detail,
 )
 from marketplace.live_events import live_event_bus
 from marketplace.livestream_selectors import livestream_get_public, livestream_list_public
@@ -271,29 +270,15 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         ship_to = ""
     if product_id >= 2**63:
         raise Http404
-    stock = CatalogStock()
-    routes = stock.delivery_routes(country=ship_to) if ship_to else None
+    context = {"request": request}
     try:
-        product = product_get_public_detail(product_id=product_id, stock=stock, routes=routes)
+        page = product_page_read(
+            product_id=product_id, ship_to=ship_to, currency=currency, language=language, context=context
+        )
     except NotFound as error:
         raise Http404(error.detail) from None
-    converter = Converter(currency)
-    variants = list(product.variants.all())
-    context = {"request": request}
-    delivery = delivery_of(product, routes)
-    row = product_row(
-        product,
-        language=language,
-        price=price_in(converter, product.price_from),
-        delivery=delivery.as_json() if delivery else None,
-        context=context,
-    )
+    product, row, variants, options, converter = page.product, page.row, page.variants, page.options, page.converter
     images = ImageSerializer(product.images.all(), many=True, context=context).data
-    options = (
-        stock.delivery_options(product=product, variants=variants, country=ship_to, converter=converter)
-        if ship_to
-        else []
-    )
     # One line per warehouse (the fastest of its variants): "5–8 days by TIR truck from Urumqi".
     per_warehouse: dict[str, dict[str, Any]] = {}
     for option in options:

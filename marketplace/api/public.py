@@ -35,6 +35,7 @@ from marketplace.api.public_serializers import (
     delivery_option_rendering,
     facets_rendering,
     product_detail_rendering,
+    product_page_read,
     product_row,
     variant_rendering,
 )
@@ -53,7 +54,6 @@ from marketplace.browse.query import (
     browse_page,
     delivery_of,
     price_in,
-    product_get_public_detail,
 )
 from marketplace.models import Category, Product
 from orders.services.pricing import Converter
@@ -292,24 +292,14 @@ class ProductDetailView(CachedPublicView):
     def build(self, read: Read) -> dict[str, Any]:
         params, language = read.params, read.language
         context = self.get_serializer_context()
-        stock = CatalogStock()
-        routes = stock.delivery_routes(country=params.ship_to) if params.ship_to else None
-        product = product_get_public_detail(product_id=read.product_id or 0, stock=stock, routes=routes)
-        converter = Converter(params.currency or product.seller.currency)
-        variants = list(product.variants.all())
-        delivery = delivery_of(product, routes)
-        row = product_row(
-            product,
+        page = product_page_read(
+            product_id=read.product_id or 0,
+            ship_to=params.ship_to,
+            currency=params.currency,
             language=language,
-            price=price_in(converter, product.price_from),
-            delivery=delivery.as_json() if delivery else None,
             context=context,
         )
-        options = (
-            stock.delivery_options(product=product, variants=variants, country=params.ship_to, converter=converter)
-            if params.ship_to
-            else []
-        )
+        product, row, variants, options, converter = page.product, page.row, page.variants, page.options, page.converter
         return {
             **product_detail_rendering(product, row=row, language=language, context=context),
             "variants": [variant_rendering(v, price=price_in(converter, v.price)) for v in variants],

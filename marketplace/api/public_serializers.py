@@ -1,5 +1,6 @@
 """Public catalog payloads: rows, facets, the product page, and the serializers describing them for the schema."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from rest_framework import serializers
@@ -7,8 +8,11 @@ from rest_framework import serializers
 from core.api.fields import MoneyField, money_to_representation
 from core.money import Money
 from marketplace import i18n
+from marketplace.browse.query import delivery_of, price_in, product_get_public_detail
 from marketplace.models import Product, ProductVariant
 from marketplace.serializers import ImageSerializer, media_url
+from orders.services.pricing import Converter
+from warehouses.catalog import CatalogStock
 
 # The catalog's responses are built as plain dicts by the functions below (a page of 100 rows is
 # rendered on every cache miss, and DRF serializers cost several times more per row). The
@@ -245,3 +249,41 @@ def product_detail_rendering(
         "shelf_life_days": product.shelf_life_days,
         "images": ImageSerializer(product.images.all(), many=True, context=context).data,
     }
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """What the API's product page and the storefront's both show: the product with its row
+    (title, price, delivery in the buyer's terms), its active variants and, for a ``ship_to``, the
+    delivery options of each warehouse holding it."""
+
+    product: Product
+    row: dict[str, Any]
+    variants: list[ProductVariant]
+    options: list[Any]
+    converter: Converter
+
+
+def product_page_read(
+    *, product_id: int, ship_to: str | None, currency: str | None, language: str, context: dict[str, Any]
+) -> ProductPage:
+    """The active product ``product_id`` priced in ``currency`` (its seller's when None); 404 otherwise."""
+    stock = CatalogStock()
+    routes = stock.delivery_routes(country=ship_to) if ship_to else None
+    product = product_get_public_detail(product_id=product_id, stock=stock, routes=routes)
+    converter = Converter(currency or product.seller.currency)
+    variants = list(product.variants.all())
+    delivery = delivery_of(product, routes)
+    row = product_row(
+        product,
+        language=language,
+        price=price_in(converter, product.price_from),
+        delivery=delivery.as_json() if delivery else None,
+        context=context,
+    )
+    options = (
+        stock.delivery_options(product=product, variants=variants, country=ship_to, converter=converter)
+        if ship_to
+        else []
+    )
+    return ProductPage(product=product, row=row, variants=variants, options=options, converter=converter)
