@@ -36,7 +36,15 @@ def log_in(page: Any, email: str, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
+def scan_ready(page: Any) -> None:
+    """After a navigation the scan field exists before the deferred scan script has set it up: a
+    code typed then would be lost, and the step buttons are not gated yet (without JavaScript the
+    form works by typing counts). The script marks its page once scans count."""
+    page.wait_for_selector("[data-kv-scan-mode][data-kv-ready]", state="attached")
+
+
 def scan(page: Any, code: str) -> None:
+    scan_ready(page)
     page.fill("#kv-scan", code)
     page.press("#kv-scan", "Enter")
 
@@ -98,6 +106,7 @@ def test_an_almaty_shift_on_a_phone_and_at_a_desk(new_page, almaty) -> None:  # 
     # Pick and pack the TIR shipment, every unit confirmed by a scan.
     shipment_url = reverse("admin:warehouses_outboundshipment_change", args=[truck.pk])
     phone.goto(shipment_url)
+    scan_ready(phone)
     pick = phone.locator("button[data-kv-requires-all]")
     assert pick.is_disabled()
     screenshot(phone, "staff-shipment-pick-phone")
@@ -118,6 +127,7 @@ def test_an_almaty_shift_on_a_phone_and_at_a_desk(new_page, almaty) -> None:  # 
     assert phone.is_visible("text=TIR carnet number")
     phone.fill("#id_carrier_ref", "XA 12345678")
     phone.fill("[data-kv-seals] input", "KZ-0042")
+    scan_ready(phone)  # the second seal's field is added by the script
     phone.click("[data-kv-add-seal]")
     phone.locator("[data-kv-seals] input").nth(1).fill("KZ-0043")
     screenshot(phone, "staff-shipment-dispatch-tir-phone")

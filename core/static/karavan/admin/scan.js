@@ -126,6 +126,9 @@
     }
     refresh();
     if (field) { field.focus(); }
+    // The page says when scans count: a code entered before this point (the script is deferred)
+    // would be lost, so scanner tests and kiosk checks wait for this mark.
+    root.setAttribute("data-kv-ready", "");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
