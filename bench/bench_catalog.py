@@ -268,7 +268,7 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
             for code in PLACEMENT.get(seller.country, ["ALA", "MOW"])[: rng.choice((1, 2))]:
                 stock_id += 1
                 on_hand = rng.choice((0, 3, 10, 25, 60))
-                stock_rows.append((stock_id, variant_id, warehouses[code].pk, on_hand, 0, 5, now, ""))
+                stock_rows.append((stock_id, variant_id, product_id, warehouses[code].pk, on_hand, 0, 5, now, ""))
         lowest = min(prices)
         status = "active" if rng.random() < 0.95 else "draft"
         created = now - timedelta(seconds=products - product_id)
@@ -374,6 +374,7 @@ def seed(*, products: int, sellers: int, rng: random.Random) -> dict[str, float]
             [
                 "id",
                 "variant_id",
+                "product_id",
                 "warehouse_id",
                 "on_hand",
                 "reserved",

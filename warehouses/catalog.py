@@ -4,7 +4,8 @@
 marketplace's queries: it builds the SQL expressions about a product's (``OuterRef("pk")``) stock,
 so filtering on availability or on reaching a country stays one query whatever the page size.
 
-- Available means ``on_hand > reserved`` in an active warehouse, for an active variant.
+- Available means ``on_hand > reserved`` (the row's ``is_available``) in an active warehouse, for an
+  active variant; a product's rows are found by the row's own ``product`` (one index, no join).
 - Delivery to a country comes from the precomputed estimates (``DeliveryEstimate``, per origin hub
   and destination country, read without assuming which pairs exist): a product reaches the country
   when a warehouse holding it has an estimate there, and its delivery is the fastest such warehouse
@@ -37,8 +38,22 @@ DEFAULT_UNIT_WEIGHT_KG = Decimal("1.000")
 DELIVERY_OPTIONS_MAX = 24
 
 
+def _retired_variants() -> QuerySet[ProductVariant]:
+    return ProductVariant.objects.filter(is_active=False)
+
+
 def _available_for_product() -> QuerySet[Stock]:
-    return Stock.objects.filter(variant__product=OuterRef("pk"), variant__is_active=True, on_hand__gt=F("reserved"))
+    """The available stock rows of the product ``OuterRef("pk")``, its retired variants' left out.
+
+    Read through ``stock_available_product_idx`` (the row's own ``product`` and ``is_available``),
+    not by joining the variants: a variant's ``is_active`` is checked as "not one of the retired
+    variants" (an anti-join with the small ``variant_retired_idx``), so it stays exact the moment
+    a variant is retired or brought back, without copying the flag onto every stock row (which
+    every writer of variants, the importer's bulk updates included, would have to keep right).
+    """
+    return Stock.objects.filter(product=OuterRef("pk"), is_available=True).filter(
+        ~Exists(_retired_variants().filter(pk=OuterRef("variant_id")))
+    )
 
 
 @dataclass(frozen=True)
@@ -64,8 +79,14 @@ class CatalogStock:
         self._estimates_read: dict[str, list[tuple[Warehouse, DeliveryEstimate]]] = {}
 
     def product_in_stock(self) -> Exists:
-        """Some active variant has a unit on hand not reserved, in an active warehouse."""
-        return Exists(_available_for_product().filter(warehouse__is_active=True))
+        """Some active variant has a unit on hand not reserved, in an active warehouse.
+
+        "Not in a closed warehouse" (an anti-join, as for retired variants) rather than a join to
+        the open ones: the rows then stay in the index's product order, so a count merges them
+        with the products instead of hashing every available row.
+        """
+        closed = Warehouse.objects.filter(pk=OuterRef("warehouse_id"), is_active=False)
+        return Exists(_available_for_product().filter(~Exists(closed)))
 
     def variant_in_stock(self) -> Exists:
         return Exists(
@@ -108,16 +129,15 @@ class CatalogStock:
             output_field=IntegerField(),
         )
         # The same tier for sorting a whole result (``ordering=fastest``): one join and GROUP BY over
-        # the stock rather than the subquery above once per product.
+        # the product's own stock rows rather than the subquery above once per product.
         stocked = Q(
-            variants__is_active=True,
-            variants__stock_levels__on_hand__gt=F("variants__stock_levels__reserved"),
-            variants__stock_levels__warehouse_id__in=list(warehouse_tier),
-        )
+            stock_levels__is_available=True,
+            stock_levels__warehouse_id__in=list(warehouse_tier),
+        ) & ~Q(stock_levels__variant_id__in=_retired_variants().values("pk"))
         tier_to_sort = Min(
             Case(
                 *[
-                    When(variants__stock_levels__warehouse_id=pk, then=Value(index))
+                    When(stock_levels__warehouse_id=pk, then=Value(index))
                     for pk, index in sorted(warehouse_tier.items())
                 ],
                 output_field=IntegerField(),

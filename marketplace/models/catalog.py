@@ -125,6 +125,12 @@ class Product(models.Model):
             models.Index(fields=["status", "price_reference", "id"], name="product_status_price_idx"),
             # Counts per category, origin and seller (the catalog's facets) from the index alone.
             models.Index(fields=["status", "category", "origin_country", "seller"], name="product_status_facets_idx"),
+            # The same facets for a list filtered by stock (``ship_to``, ``in_stock``): the active
+            # products in id order, so the count merges them with the stock's
+            # ``stock_available_product_idx`` (also in product order) from the two indexes alone.
+            models.Index(
+                fields=["status", "id", "category", "origin_country", "seller"], name="product_status_reach_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -188,6 +194,9 @@ class ProductVariant(models.Model):
         indexes = [
             # Buyers find a product by its exact SKU whatever the seller (``q=K-2``).
             models.Index(Upper("sku"), name="variant_sku_upper_idx"),
+            # The retired variants, few: the catalog's stock filters leave out their stock with
+            # this small index instead of joining every variant (``warehouses.catalog``).
+            models.Index(fields=["id"], condition=Q(is_active=False), name="variant_retired_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["seller", "sku"], name="variant_sku_unique_per_seller"),

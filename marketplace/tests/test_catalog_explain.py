@@ -27,6 +27,7 @@ The exceptions ADR 0014 documents are recorded, not skipped
 (``test_the_documented_whole_reads_are_the_only_ones``).
 """
 
+import functools
 import json
 import random
 import sys
@@ -172,7 +173,9 @@ def catalog_fill(warehouses: list[Any], *, products: int, rng: random.Random) ->
         for option, amount in enumerate(amounts)
     )
     Stock.objects.bulk_create(
-        Stock(variant=variant, warehouse=warehouse, on_hand=rng.choice((0, 3, 10, 25, 60)))
+        Stock(
+            variant=variant, product_id=variant.product_id, warehouse=warehouse, on_hand=rng.choice((0, 3, 10, 25, 60))
+        )
         for variant in variants
         for warehouse in rng.sample(warehouses, rng.choice((1, 2)))
     )
@@ -198,6 +201,13 @@ def catalog_fill(warehouses: list[Any], *, products: int, rng: random.Random) ->
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         # Every table, the small ones included: unanalysed, the sellers table looks like one row.
         cursor.execute("ANALYZE")
+        # What VACUUM would tell the planner after a load: every page all-visible, so an index-only
+        # scan is priced without heap fetches, as on the benchmark's vacuumed database (VACUUM
+        # cannot run in a transaction; this one rolls the figure back with the catalog). Only
+        # plans read it: the executor still checks each row's visibility.
+        cursor.execute(
+            "UPDATE pg_class SET relallvisible = relpages WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+        )
     return made
 
 
@@ -232,14 +242,22 @@ class Statement:
         return {node["Index Name"] for node in self.nodes() if "Index Name" in node}
 
     def whole_reads(self) -> list[dict[str, Any]]:
-        """Scans that read a big table whole: no index could serve them (sequential scans are priced out)."""
+        """Scans that read a big table whole: no index could serve them (sequential scans are priced out).
+
+        A partial index walked end to end is not the table: it holds only the rows its predicate
+        admits (the available stock rows, the retired variants), which is the question asked.
+        """
         return [
             node
             for node in self.nodes()
             if node.get("Relation Name") in BIG_TABLES
             and (
                 node["Node Type"] == "Seq Scan"
-                or (node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node)
+                or (
+                    node["Node Type"] in ("Index Scan", "Index Only Scan")
+                    and "Index Cond" not in node
+                    and node["Index Name"] not in partial_indexes()
+                )
             )
         ]
 
@@ -247,6 +265,18 @@ class Statement:
         marked_ids = {id(node) for node in marked or []}
         params = f"\n      params: {list(self.params)!r}" if self.params else ""
         return f"    {self.origin} ({self.line})\n      SQL: {self.sql}{params}\n{plan_text(self.plan, marked_ids)}"
+
+
+@functools.cache
+def partial_indexes() -> frozenset[str]:
+    """The partial indexes of the big tables (``CREATE INDEX ... WHERE ...``), by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index "
+            "WHERE indpred IS NOT NULL AND indrelid::regclass::text = ANY(%s)",
+            [sorted(BIG_TABLES)],
+        )
+        return frozenset(name for (name,) in cursor.fetchall())
 
 
 def _node_text(node: dict[str, Any]) -> str:
@@ -330,8 +360,13 @@ def _resolve(expected: str) -> set[str]:
 # --- the requests -----------------------------------------------------------------------------
 
 PAGE_ROWS = "marketplace_product_pkey"
+#: The product page's one active row by id: the primary key, or ``product_status_reach_idx`` (status,
+#: id, ...), which answers ``status = 'active' AND id = ...`` with the same one-entry lookup.
+PRODUCT_ROW = f"{PAGE_ROWS}|product_status_reach_idx"
 COVERS = "marketplace_productimage(product_id)"
 SEARCH = (VECTOR_INDEX, TRIGRAM_INDEX)
+#: The available stock rows by product (partial on ``is_available``): ``ship_to`` and ``in_stock``.
+REACH = "stock_available_product_idx"
 
 
 @dataclass(frozen=True)
@@ -365,16 +400,25 @@ INDEXED_READS = [
     Read("search in Chinese, one character", {"q": "杏"}, (VECTOR_INDEX, PAGE_ROWS)),
     Read("search with a typo", {"q": "kettel"}, (*SEARCH, PAGE_ROWS)),
     Read("an exact SKU", {"q": "K-2"}, ("variant_sku_upper_idx", PAGE_ROWS)),
+    # The stock filters: the count merges the active products with the available stock rows, each
+    # from its index; each row of the page probes the same stock index by product.
+    Read("in stock", {"in_stock": "true"}, (REACH, PAGE_ROWS, COVERS)),
+    Read("reaching a country, in tenge", {"ship_to": "UZ", "currency": "KZT"}, (REACH, PAGE_ROWS, COVERS)),
+    Read(
+        "in stock, reaching a country, one category",
+        {"in_stock": "true", "ship_to": "KZ", "category": "household"},
+        (REACH, PAGE_ROWS),
+    ),
     Read(
         "product page",
         {"currency": "KZT"},
-        (PAGE_ROWS, "marketplace_productvariant(product_id)", "warehouses_stock(variant_id)", COVERS),
+        (PRODUCT_ROW, "marketplace_productvariant(product_id)", "warehouses_stock(variant_id)", COVERS),
         detail=True,
     ),
     Read(
         "product page with delivery",
         {"currency": "KZT", "ship_to": "UZ"},
-        (PAGE_ROWS, "marketplace_productvariant(product_id)", "warehouses_stock(variant_id)", COVERS),
+        (PRODUCT_ROW, "marketplace_productvariant(product_id)", "warehouses_stock(variant_id)", COVERS),
         detail=True,
     ),
 ]
@@ -411,19 +455,18 @@ FACETS = "marketplace.browse.query.browse_facets"
 PAGE = "marketplace.browse.query.browse_page"
 STOCK_JOIN = {"warehouses_stock", "marketplace_productvariant", "marketplace_product"}
 
-#: ADR 0014: the count and facets of a list filtered by ``ship_to`` or ``in_stock`` (and the page's
-#: ids for ``ordering=fastest``) join stock, variants and products whole, by design: nearly every
-#: product is in stock somewhere that reaches the country, so an index cannot make that cheaper.
+#: ADR 0014: the page's ids for ``ordering=fastest`` join the products and their stock whole, by
+#: design: the whole result is sorted by delivery speed, so every reachable product's stock is read.
+#: (The count and facets of ``ship_to`` / ``in_stock`` lists were exceptions too, until the stock
+#: rows carried their product and availability: they are index-served reads above now.)
 #: (request, {function of ours: the big tables it may read whole})
 WHOLE_READS_BY_DESIGN: list[tuple[dict[str, str], dict[str, set[str]]]] = [
-    ({"in_stock": "true"}, {FACETS: STOCK_JOIN}),
-    ({"ship_to": "UZ", "currency": "KZT"}, {FACETS: STOCK_JOIN}),
-    ({"ship_to": "UZ", "ordering": "fastest"}, {FACETS: STOCK_JOIN, PAGE: STOCK_JOIN}),
+    ({"ship_to": "UZ", "ordering": "fastest"}, {PAGE: STOCK_JOIN}),
 ]
 
 
 def test_the_documented_whole_reads_are_the_only_ones(catalog: Catalog) -> None:
-    """The exceptions of ADR 0014, recorded: the counts of the stock filters.
+    """The exception of ADR 0014, recorded: the page of ``ordering=fastest``.
 
     Only the statements named here may read a big table whole; if one of them no longer does (an
     index or a precomputed value now serves it), ADR 0014 and this test need updating.
@@ -444,8 +487,8 @@ def test_the_documented_whole_reads_are_the_only_ones(catalog: Catalog) -> None:
                 problems.append(
                     f"{title}: reads {tables} whole, not a documented exception\n{statement.describe(unexpected)}"
                 )
-        counts = [statement for statement in statements if statement.origin == FACETS]
-        if not any(statement.whole_reads() for statement in counts):
-            plans = "\n".join(statement.describe() for statement in counts)
-            problems.append(f"{title}: the count no longer reads stock whole: update ADR 0014 and this test\n{plans}")
+        excepted = [statement for statement in statements if statement.origin in allowed]
+        if not any(statement.whole_reads() for statement in excepted):
+            plans = "\n".join(statement.describe() for statement in excepted)
+            problems.append(f"{title}: no longer reads stock whole: update ADR 0014 and this test\n{plans}")
     assert not problems, "\n\n".join(problems)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +23,30 @@ class Stock(models.Model):
     warehouse = models.ForeignKey(
         "warehouses.Warehouse", on_delete=models.PROTECT, related_name="stock", verbose_name=_("warehouse")
     )
+    # The variant's product, copied: a variant never changes product, so the copy cannot go stale.
+    # Set when the row is created (``stock_receive_many``, the one place that creates rows), it
+    # lets the catalog ask "does this product have available stock" from one index
+    # (``stock_available_product_idx``) instead of joining stock, variants and products.
+    product = models.ForeignKey(
+        "marketplace.Product",
+        on_delete=models.PROTECT,
+        related_name="stock_levels",
+        editable=False,
+        verbose_name=_("product"),
+    )
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
+    # ``on_hand > reserved``, computed by the database on every write (no service can forget it).
+    # The catalog's index is partial on this column rather than on ``on_hand > reserved``: an
+    # index whose predicate names ``reserved`` makes every reservation a non-HOT update that
+    # writes into each index of the table, the flash sale's hot row included; this column changes
+    # (and the update leaves HOT) only when the row's availability crosses zero.
+    is_available = models.GeneratedField(
+        expression=GreaterThan(models.F("on_hand"), models.F("reserved")),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("available"),
+    )
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock threshold"),
         default=5,
@@ -39,6 +62,16 @@ class Stock(models.Model):
         ordering = ["warehouse__code", "variant_id"]
         verbose_name = _("stock")
         verbose_name_plural = _("stock")
+        indexes = [
+            # The catalog's "some active variant of this product has available units here"
+            # (``warehouses.catalog``): one probe per product for a page, and for a count one walk
+            # of the available rows in product order, merged with ``product_status_reach_idx``.
+            models.Index(
+                fields=["product", "warehouse", "variant"],
+                condition=models.Q(is_available=True),
+                name="stock_available_product_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["variant", "warehouse"], name="stock_unique_per_warehouse"),
             models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stock_on_hand_non_negative"),

@@ -15,10 +15,11 @@ from operator import or_
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.exceptions import Conflict, ValidationFailed
+from marketplace.models import ProductVariant
 from warehouses.exceptions import InsufficientStock
 from warehouses.models import STOCK_UNITS_MAX, LedgerKind, Stock, StockLedgerEntry
 from warehouses.reservations import (
@@ -322,8 +323,17 @@ def stock_receive_many(
     if not quantities:
         return []
     # New rows in variant order: two receipts creating the same rows wait for each other in one order too.
+    # Each row's product is its variant's, read by the INSERT itself (still one statement); an
+    # unknown variant gives NULL, which the column refuses, as its foreign key did.
     Stock.objects.bulk_create(
-        [Stock(variant_id=variant_id, warehouse_id=warehouse_id) for variant_id in sorted(quantities)],
+        [
+            Stock(
+                variant_id=variant_id,
+                warehouse_id=warehouse_id,
+                product_id=Subquery(ProductVariant.objects.filter(pk=variant_id).values("product_id")),
+            )
+            for variant_id in sorted(quantities)
+        ],
         ignore_conflicts=True,
     )
     stocks = stock_lock(rows=Stock.objects.filter(warehouse_id=warehouse_id, variant_id__in=quantities))
