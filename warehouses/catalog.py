@@ -129,7 +129,10 @@ class CatalogStock:
             output_field=IntegerField(),
         )
         # The same tier for sorting a whole result (``ordering=fastest``): one join and GROUP BY over
-        # the product's own stock rows rather than the subquery above once per product.
+        # the product's own stock rows rather than the subquery above once per product. Retired
+        # variants are a NOT IN, which PostgreSQL hashes once from ``variant_retired_idx``
+        # (an EXISTS per row inside the aggregate's FILTER measured slower); the hash is planned
+        # while the retired variants fit in ``work_mem``, some hundred thousand of them.
         stocked = Q(
             stock_levels__is_available=True,
             stock_levels__warehouse_id__in=list(warehouse_tier),
