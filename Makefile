@@ -90,13 +90,13 @@ run: install messages
 	@echo "  operator operator@karavan.local / karavan-operator (/admin/orders/order/dashboard/)"
 	@echo "Celery worker and beat run in the background (expiry, consolidation, estimates, rates):"
 	@echo "  logs    $(LOG_DIR)/worker.log  $(LOG_DIR)/beat.log"
-	@echo "Web: gunicorn with uvicorn workers (WEB_CONCURRENCY, default two per core) on SQLite in WAL mode."
+	@echo "Web: gunicorn with uvicorn workers (WEB_CONCURRENCY, one per core by default, at least two) on SQLite in WAL mode."
 	@echo "Ctrl-C stops the server, the worker and beat together."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.procfile --procfile Procfile --port $(PORT)
 
 # Production-like serving (README: "Serving"): gunicorn with uvicorn workers (config/gunicorn.py,
-# WEB_CONCURRENCY, two per core by default), psycopg's pool per worker, whitenoise, the Redis cache,
+# WEB_CONCURRENCY, one per core by default, at least two), psycopg's pool per worker, whitenoise, the Redis cache,
 # a Celery worker and beat (Procfile.serve), on the production settings: set DATABASE_URL,
 # CELERY_BROKER_URL, CACHE_URL, DJANGO_SECRET_KEY, ALLOWED_HOSTS (and SECURE_SSL_REDIRECT=False
 # to try it over plain HTTP). Migrates and collects static files first; Ctrl-C stops everything.
