@@ -23,6 +23,21 @@ def _fresh_exchange_rate_table() -> None:
     exchange_rate_table_forget()
 
 
+@pytest.fixture(autouse=True)
+def _language_of_a_new_thread() -> Iterator[None]:
+    """Each test starts in the default language, as a new thread does.
+
+    LocaleMiddleware activates the request's language for the thread and nothing deactivates it,
+    so a test that sent ``Accept-Language: ru`` would otherwise leave the errors raised by the next
+    test's service calls in Russian.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

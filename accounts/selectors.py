@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import Notification, User
 from core.exceptions import NotFound
@@ -45,5 +46,5 @@ def notification_get_for_user(*, user: User, notification_id: Any) -> Notificati
         Notification.objects.filter(user=user, pk=notification_id).first() if str(notification_id).isdigit() else None
     )
     if found is None:
-        raise NotFound("No such notification.", code="notification_not_found")
+        raise NotFound(_("No such notification."), code="notification_not_found")
     return found

@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken, get_digest_token
 from knox.settings import CONSTANTS
 
@@ -24,20 +25,20 @@ def user_register(*, email: str, password: str, preferred_language: str = "") ->
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed(
-            "An account with this email already exists.", errors={"email": ["Already registered."]}
+            _("An account with this email already exists."), errors={"email": [_("Already registered.")]}
         ) from None
     candidate = User(email=email)
     try:
         # AUTH_PASSWORD_VALIDATORS include accounts.validators (a password of only spaces is refused).
         password_validation.validate_password(password, user=candidate)
     except DjangoValidationError as error:
-        raise ValidationFailed("The password is too weak.", errors={"password": list(error.messages)}) from None
+        raise ValidationFailed(_("The password is too weak."), errors={"password": list(error.messages)}) from None
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, preferred_language=preferred_language)
     except IntegrityError:  # two registrations raced for the same email
         raise ValidationFailed(
-            "An account with this email already exists.", errors={"email": ["Already registered."]}
+            _("An account with this email already exists."), errors={"email": [_("Already registered.")]}
         ) from None
     return user, api_token_issue(user=user)
 
@@ -52,9 +53,9 @@ def user_token_obtain(*, email: str, password: str, request: Any = None) -> "Iss
     user = authenticate(request, username=email.lower(), password=password)
     if user is None or not user.is_active:
         raise ValidationFailed(
-            "Unable to log in with these credentials.",
+            _("Unable to log in with these credentials."),
             code="invalid_credentials",
-            errors={"non_field_errors": ["Unable to log in with these credentials."]},
+            errors={"non_field_errors": [_("Unable to log in with these credentials.")]},
         )
     # As a session login does (and knox's own login view): last_login moves on, and django-axes
     # forgets this client's earlier failures (AXES_RESET_ON_SUCCESS).
@@ -144,7 +145,8 @@ def user_language_set(*, user: User, language: str) -> str:
     language = (language or "").lower()
     if language not in codes:
         raise ValidationFailed(
-            f"Unknown language {language!r}.", errors={"language": [f"Use one of: {', '.join(sorted(codes))}."]}
+            _("Unknown language %(language)s.") % {"language": repr(language)},
+            errors={"language": [_("Use one of: %(choices)s.") % {"choices": ", ".join(sorted(codes))}]},
         )
     User.objects.filter(pk=user.pk).update(preferred_language=language)
     user.preferred_language = language

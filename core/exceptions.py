@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     """A rule of the business was broken; ``status_code`` is the HTTP status the API should use."""
 
     status_code = 400
     code = "invalid"
-    default_detail = "The request breaks a business rule."
+    default_detail: str | Promise = _("The request breaks a business rule.")
 
     def __init__(
         self,
@@ -19,7 +22,8 @@ class DomainError(Exception):
         status_code: int | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        self.detail = detail or self.default_detail
+        # str(): a lazy default is translated now, in the language of the request that raised it.
+        self.detail = str(detail or self.default_detail)
         if code:
             self.code = code
         if status_code:
@@ -32,13 +36,13 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     status_code = 400
     code = "invalid"
-    default_detail = "Some fields are not valid."
+    default_detail = _("Some fields are not valid.")
 
 
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
-    default_detail = "Not found."
+    default_detail = _("Not found.")
 
 
 class Conflict(DomainError):
@@ -46,14 +50,14 @@ class Conflict(DomainError):
 
     status_code = 409
     code = "conflict"
-    default_detail = "The request conflicts with the current state."
+    default_detail = _("The request conflicts with the current state.")
 
 
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was already used with a different request body."
+    default_detail = _("This Idempotency-Key was already used with a different request body.")
 
 
 class IdempotencyKeyInProgress(Conflict):
     code = "idempotency_key_in_progress"
-    default_detail = "A request with this Idempotency-Key is still being processed."
+    default_detail = _("A request with this Idempotency-Key is still being processed.")

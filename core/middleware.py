@@ -56,7 +56,8 @@ def _nul_error(request: HttpRequest) -> DomainError | None:
     for name, values in fields:
         if "\x00" in name or any("\x00" in value for value in values):
             field = name.replace("\x00", "") or "query"
-            return DomainError(f"{field}: {NUL_MESSAGE}", code="invalid", errors={field: [NUL_MESSAGE]})
+            message = str(NUL_MESSAGE)
+            return DomainError(f"{field}: {message}", code="invalid", errors={field: [message]})
     return None
 
 

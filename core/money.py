@@ -11,6 +11,7 @@ charge), never on intermediate values.
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from moneyed import CURRENCIES, Currency, Money
 from moneyed.classes import CurrencyDoesNotExist, get_currency
 
@@ -105,7 +106,7 @@ def minor_unit_digits(currency: str | Currency) -> int:
     # Any ISO 4217 code works here (Stripe's zero-decimal JPY included); which currencies Karavan
     # accepts is decided by currency_exists() at the edges.
     if not isinstance(code, str) or code not in CURRENCIES:
-        raise MoneyError(f"Unknown currency {code!r}.", field="currency")
+        raise MoneyError(_("Unknown currency %(code)s.") % {"code": repr(code)}, field="currency")
     sub_unit = get_currency(code).sub_unit or 1
     digits = 0
     while sub_unit > 1:
@@ -141,7 +142,10 @@ def money_column_error(amount: Decimal) -> str | None:
     if money_fits_column(amount):
         return None
     digits = MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES
-    return f"At most {digits} digits before the decimal point (below {MONEY_MAX_AMOUNT:,.0f})."
+    return _("At most %(digits)s digits before the decimal point (below %(limit)s).") % {
+        "digits": digits,
+        "limit": f"{MONEY_MAX_AMOUNT:,.0f}",
+    }
 
 
 def parse_money(amount: object, currency: object) -> Money:
@@ -153,27 +157,33 @@ def parse_money(amount: object, currency: object) -> Money:
     and then failing every read of the row).
     """
     if not isinstance(currency, str) or not currency_exists(currency):
-        raise MoneyError(f"Unknown currency {currency!r}; use an ISO 4217 code such as KZT.", field="currency")
+        raise MoneyError(
+            _("Unknown currency %(currency)s; use an ISO 4217 code such as KZT.") % {"currency": repr(currency)},
+            field="currency",
+        )
     if isinstance(amount, bool | float):
-        raise MoneyError('Send the amount as a decimal string such as "12.50", not a number.')
+        raise MoneyError(_('Send the amount as a decimal string such as "12.50", not a number.'))
     if isinstance(amount, int):
         value = Decimal(amount)
     elif isinstance(amount, str):
         try:
             value = Decimal(amount.strip())
         except InvalidOperation:
-            raise MoneyError(f"{amount!r} is not a decimal number.") from None
+            raise MoneyError(_("%(amount)s is not a decimal number.") % {"amount": repr(amount)}) from None
     else:
-        raise MoneyError('Send the amount as a decimal string such as "12.50".')
+        raise MoneyError(_('Send the amount as a decimal string such as "12.50".'))
     if not value.is_finite():
-        raise MoneyError("The amount must be a finite number.")
+        raise MoneyError(_("The amount must be a finite number."))
     too_long = money_column_error(value)
     if too_long:
         raise MoneyError(too_long)
     digits = minor_unit_digits(currency)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > digits:
-        raise MoneyError(f"{currency} has {digits} decimal places; {amount} has more.")
+        raise MoneyError(
+            _("%(currency)s has %(digits)s decimal places; %(amount)s has more.")
+            % {"currency": currency, "digits": digits, "amount": amount}
+        )
     return Money(value.quantize(_exponent(currency)), currency)
 
 

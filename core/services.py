@@ -13,6 +13,8 @@ import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, IdempotencyKeyInProgress, IdempotencyKeyReused
 from core.models import ExchangeRate, IdempotencyKey
@@ -61,7 +63,7 @@ OFFLINE_USD_RATES: dict[str, str] = {
 class ExchangeRateMissing(DomainError):
     status_code = 422
     code = "exchange_rate_missing"
-    default_detail = "No exchange rate is known for this currency pair."
+    default_detail = gettext_lazy("No exchange rate is known for this currency pair.")
 
 
 @dataclass(frozen=True)
@@ -141,11 +143,15 @@ def currency_convert(
     if source_currency == to_currency:
         return Conversion(money_round(money), Decimal(1), (), "identity")
     if not currency_exists(to_currency):
-        raise ExchangeRateMissing(f"Unknown currency {to_currency!r}.", code="unknown_currency")
+        raise ExchangeRateMissing(
+            _("Unknown currency %(code)s.") % {"code": repr(to_currency)}, code="unknown_currency"
+        )
     rates = rates or exchange_rates_at(at=at or timezone.now())
     resolved = rates.resolve(source_currency, to_currency)
     if resolved is None:
-        raise ExchangeRateMissing(f"No exchange rate from {source_currency} to {to_currency}.")
+        raise ExchangeRateMissing(
+            _("No exchange rate from %(source)s to %(target)s.") % {"source": source_currency, "target": to_currency}
+        )
     converted = money_round(Money(money.amount * resolved.rate, to_currency))
     return Conversion(converted, resolved.rate, resolved.ids, resolved.source)
 
@@ -222,7 +228,7 @@ def idempotent_call(
         status, response_body = handler()
         return IdempotentOutcome(status, response_body, replayed=False)
     if len(key) > 255:
-        raise DomainError("Idempotency-Key must be at most 255 characters.", code="invalid_idempotency_key")
+        raise DomainError(_("Idempotency-Key must be at most 255 characters."), code="invalid_idempotency_key")
     claimed = _idempotency_claim(user_id=user_id, scope=scope, key=key, fingerprint=_fingerprint(body))
     if isinstance(claimed, IdempotentOutcome):
         return claimed

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, ValidationFailed
 from marketplace.models import LiveOffer, LiveStream, LiveStreamPin, LiveStreamStatus, ProductVariant
@@ -25,7 +26,7 @@ def livestream_get_for_seller(*, seller: Seller, stream_id: Any) -> LiveStream:
         livestream_list_for_seller(seller=seller).filter(pk=stream_id).first() if str(stream_id).isdigit() else None
     )
     if stream is None:
-        raise NotFound("No such live stream.", code="livestream_not_found")
+        raise NotFound(_("No such live stream."), code="livestream_not_found")
     return stream
 
 
@@ -34,7 +35,9 @@ def livestream_list_public(*, status: str | None = None) -> QuerySet[LiveStream]
     queryset = LiveStream.objects.all()
     if status:
         if status not in LiveStreamStatus.values:
-            raise ValidationFailed(errors={"status": [f"Use one of {', '.join(LiveStreamStatus.values)}."]})
+            raise ValidationFailed(
+                errors={"status": [_("Use one of %(choices)s.") % {"choices": ", ".join(LiveStreamStatus.values)}]}
+            )
         queryset = queryset.filter(status=status)
     rank = Case(
         When(status=LiveStreamStatus.LIVE, then=Value(0)),
@@ -54,7 +57,7 @@ def livestream_list_public(*, status: str | None = None) -> QuerySet[LiveStream]
 def livestream_get_public(*, stream_id: Any) -> LiveStream:
     stream = livestream_list_public().filter(pk=stream_id).first() if str(stream_id).isdigit() else None
     if stream is None:
-        raise NotFound("No such live stream.", code="livestream_not_found")
+        raise NotFound(_("No such live stream."), code="livestream_not_found")
     return stream
 
 
@@ -75,6 +78,7 @@ def variant_of_seller_by_sku(*, seller: Seller, sku: Any, field: str = "sku") ->
     )
     if variant is None:
         raise ValidationFailed(
-            f"No SKU {sku!r} among your products.", errors={field: ["No such SKU among your products."]}
+            _("No SKU %(sku)s among your products.") % {"sku": repr(sku)},
+            errors={field: [_("No such SKU among your products.")]},
         )
     return variant

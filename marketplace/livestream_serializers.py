@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.fields import MoneyField
@@ -28,7 +29,7 @@ class LiveStreamWriteSerializer(serializers.Serializer):
 
     def validate_offers(self, value: list[Any]) -> list[Any]:
         if len(value) > 200:
-            raise serializers.ValidationError("At most 200 offers per stream.")
+            raise serializers.ValidationError(_("At most 200 offers per stream."))
         return value
 
 

@@ -1,6 +1,7 @@
 """Catalog reads on behalf of someone: a seller sees only their own things, buyers only active goods."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from marketplace.models import CatalogImport, Category, Product, ProductImage, ProductVariant
@@ -55,7 +56,7 @@ def product_get_for_seller(*, seller: Seller, product_id: int) -> Product:
         .first()
     )
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 
@@ -87,5 +88,5 @@ def catalog_import_list_for_seller(*, seller: Seller) -> QuerySet[CatalogImport]
 def catalog_import_get_for_seller(*, seller: Seller, import_id: int) -> CatalogImport:
     catalog_import = CatalogImport.objects.filter(seller=seller, pk=import_id).first()
     if catalog_import is None:
-        raise NotFound("No such import.")
+        raise NotFound(_("No such import."))
     return catalog_import

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -62,7 +63,7 @@ class VariantWriteSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "id" not in attrs and not attrs.get("sku"):
-            raise serializers.ValidationError({"sku": ["Required for a new variant."]})
+            raise serializers.ValidationError({"sku": [_("Required for a new variant.")]})
         return attrs
 
 
@@ -94,7 +95,9 @@ class ProductWriteSerializer(serializers.Serializer):
 
     def validate_variants(self, value: list[Any]) -> list[Any]:
         if len(value) > settings.PRODUCT_MAX_VARIANTS:
-            raise serializers.ValidationError(f"At most {settings.PRODUCT_MAX_VARIANTS} variants per product.")
+            raise serializers.ValidationError(
+                _("At most %(limit)s variants per product.") % {"limit": settings.PRODUCT_MAX_VARIANTS}
+            )
         return value
 
     def validate_translations(self, value: Any) -> Any:

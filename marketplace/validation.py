@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_countries.data import COUNTRIES as ISO_COUNTRIES
 
 from marketplace.models.catalog import (
@@ -122,7 +123,10 @@ def description_check(value: str, *, field: str) -> str:
     from rest_framework import serializers
 
     if len(value) > settings.PRODUCT_DESCRIPTION_MAX_LENGTH:
-        raise serializers.ValidationError(f"At most {settings.PRODUCT_DESCRIPTION_MAX_LENGTH:,} characters.")
+        # Only the API's serializers call this (the import's row errors, stored, use the rules above untranslated).
+        raise serializers.ValidationError(
+            _("At most %(limit)s characters.") % {"limit": f"{settings.PRODUCT_DESCRIPTION_MAX_LENGTH:,}"}
+        )
     return value
 
 

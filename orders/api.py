@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -56,7 +57,9 @@ def _display_currency(request: Request) -> str:
     if requested:
         code = requested.upper()
         if not currency_exists(code):
-            raise ValidationFailed("Unknown currency.", errors={"currency": ["Use an ISO 4217 code such as KZT."]})
+            raise ValidationFailed(
+                _("Unknown currency."), errors={"currency": [_("Use an ISO 4217 code such as KZT.")]}
+            )
         return code
     return request.user.preferred_currency or DEFAULT_CURRENCY
 
@@ -303,7 +306,9 @@ class SellerBalanceEntriesView(APIView):
         seller = seller_for_user(user=request.user)
         currency = (request.query_params.get("currency") or "").upper() or None
         if currency is not None and not currency_exists(currency):
-            raise ValidationFailed("Unknown currency.", errors={"currency": ["Use an ISO 4217 code such as KZT."]})
+            raise ValidationFailed(
+                _("Unknown currency."), errors={"currency": [_("Use an ISO 4217 code such as KZT.")]}
+            )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
             selectors.seller_ledger_entries(seller=seller, currency=currency), request, view=self

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from core.money import from_minor_units
 from orders.exceptions import OrderNotFound
@@ -34,7 +35,7 @@ def cart_item_get(*, cart: Any, item_id: Any) -> CartItem:
     if item is None:
         from core.exceptions import NotFound
 
-        raise NotFound("No such item in your cart.", code="cart_item_not_found")
+        raise NotFound(_("No such item in your cart."), code="cart_item_not_found")
     return item
 
 
@@ -44,7 +45,7 @@ def cart_item_get_for_user(*, user: Any, item_id: Any) -> CartItem:
     if cart is None:
         from core.exceptions import NotFound
 
-        raise NotFound("No such item in your cart.", code="cart_item_not_found")
+        raise NotFound(_("No such item in your cart."), code="cart_item_not_found")
     return cart_item_get(cart=cart, item_id=item_id)
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from sellers.models import Seller, SellerFollower, SellerInvitation, SellerMember
@@ -32,7 +33,7 @@ def seller_invitation_list(*, seller: Seller) -> QuerySet[SellerInvitation]:
 def seller_get_public(*, seller_id: Any) -> Seller:
     seller = Seller.objects.filter(pk=seller_id).first() if str(seller_id).isdigit() else None
     if seller is None:
-        raise NotFound("No such seller.", code="seller_not_found")
+        raise NotFound(_("No such seller."), code="seller_not_found")
     return seller
 
 

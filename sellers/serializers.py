@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http.request import validate_host
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.fields import CountryCodeField
@@ -50,7 +51,9 @@ def _our_url(value: str) -> str:
     parts = urlsplit(value)
     host = parts.hostname or ""
     if parts.scheme not in ("https", "http") or not validate_host(host, settings.PAYOUT_RETURN_HOSTS):
-        raise serializers.ValidationError(f"{host or value!r} is not one of our hosts; use a link to this site.")
+        raise serializers.ValidationError(
+            _("%(host)s is not one of our hosts; use a link to this site.") % {"host": repr(host or value)}
+        )
     return value
 
 

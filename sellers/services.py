@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from core.money import currency_exists
@@ -43,12 +44,19 @@ def seller_country_check(*, country: str, on: date | None = None) -> None:
     reference = country_get(country)
     if reference is None:
         raise CountryNotAllowed(
-            errors={"country": [f"{country!r} is not an SCO member or partner country."]},
+            errors={
+                "country": [_("%(country)s is not an SCO member or partner country.") % {"country": repr(country)}]
+            },
             extra={"rule": "sco_member_or_partner"},
         )
     if reference.role_on(on) is None:
         raise CountryNotAllowed(
-            errors={"country": [f"{reference.name} is not an SCO member or partner on {on.isoformat()}."]},
+            errors={
+                "country": [
+                    _("%(country)s is not an SCO member or partner on %(date)s.")
+                    % {"country": reference.name, "date": on.isoformat()}
+                ]
+            },
             extra={"rule": "sco_member_or_partner"},
         )
 
@@ -67,7 +75,9 @@ def seller_create(
     country = country.upper()
     seller_country_check(country=country, on=on)
     if not currency_exists(currency):
-        raise ValidationFailed(errors={"currency": [f"{currency!r} is not an ISO 4217 currency code."]})
+        raise ValidationFailed(
+            errors={"currency": [_("%(currency)s is not an ISO 4217 currency code.") % {"currency": repr(currency)}]}
+        )
     if SellerMember.objects.filter(user=user).exists():
         raise AlreadySellerMember()
     seller = Seller.objects.create(display_name=display_name, legal_name=legal_name, country=country, currency=currency)
@@ -97,7 +107,7 @@ def seller_update(*, seller: Seller, display_name: str | None = None, legal_name
 def seller_commission_set(*, seller: Seller, commission_percent: Decimal) -> Seller:
     """Platform admins only (the admin site calls this; no seller endpoint does)."""
     if not Decimal(0) <= commission_percent <= Decimal(100):
-        raise ValidationFailed(errors={"commission_percent": ["Must be between 0 and 100."]})
+        raise ValidationFailed(errors={"commission_percent": [_("Must be between 0 and 100.")]})
     Seller.objects.filter(pk=seller.pk).update(commission_percent=commission_percent)
     seller.commission_percent = commission_percent
     return seller
@@ -117,7 +127,7 @@ def seller_invitation_create(
     """Invite a person by email. Inviting the same address again resends the pending invitation."""
     email = _normalize_email(email)
     if SellerMember.objects.filter(seller=seller, user__email__iexact=email).exists():
-        raise AlreadySellerMember("This person is already a member of your seller.")
+        raise AlreadySellerMember(_("This person is already a member of your seller."))
     invitation = SellerInvitation.objects.filter(
         seller=seller, email__iexact=email, status=InvitationStatus.PENDING
     ).first()
@@ -193,7 +203,9 @@ def seller_payout_status_set(*, seller: Seller, status: str, stripe_account_id: 
     a redelivered event changes nothing.
     """
     if status not in PayoutStatus.values:
-        raise ValidationFailed(errors={"payout_status": [f"Unknown payout status {status!r}."]})
+        raise ValidationFailed(
+            errors={"payout_status": [_("Unknown payout status %(status)s.") % {"status": repr(status)}]}
+        )
     queryset = Seller.objects.filter(pk=seller.pk).exclude(payout_status=status)
     if stripe_account_id is not None:
         queryset = queryset.filter(stripe_account_id=stripe_account_id)
@@ -276,7 +288,7 @@ def seller_suspend(*, seller: Seller, reason: str, actor: Any = None) -> Seller:
     bought; its orders, payouts and ledger stay as they are. Suspending twice keeps the first date."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Say why the seller is suspended.", errors={"reason": ["A reason is required."]})
+        raise ValidationFailed(_("Say why the seller is suspended."), errors={"reason": [_("A reason is required.")]})
     Seller.objects.filter(pk=seller.pk, suspended_at__isnull=True).update(
         suspended_at=timezone.now(), suspension_reason=reason[:300]
     )

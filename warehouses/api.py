@@ -6,6 +6,7 @@ simply not in their selector's queryset), a caller who is not warehouse staff ge
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -130,18 +131,23 @@ def _staff_warehouse(request: Request) -> Warehouse | None:
         return None
     warehouse = Warehouse.objects.filter(code=code.upper()).first()
     if warehouse is None:
-        raise ValidationFailed(f"No warehouse {code!r}.", errors={"warehouse": ["Unknown warehouse code."]})
+        raise ValidationFailed(
+            _("No warehouse %(code)s.") % {"code": repr(code)}, errors={"warehouse": [_("Unknown warehouse code.")]}
+        )
     if not selectors.warehouses_for_staff(user=request.user).filter(pk=warehouse.pk).exists():
         from rest_framework.exceptions import PermissionDenied
 
-        raise PermissionDenied(f"You do not work at {warehouse.code}.")
+        raise PermissionDenied(_("You do not work at %(code)s.") % {"code": warehouse.code})
     return warehouse
 
 
 def _status_filter(request: Request, choices: list[str]) -> str | None:
     value = request.query_params.get("status") or None
     if value is not None and value not in choices:
-        raise ValidationFailed(f"Unknown status {value!r}.", errors={"status": [f"Use one of: {', '.join(choices)}."]})
+        raise ValidationFailed(
+            _("Unknown status %(value)s.") % {"value": repr(value)},
+            errors={"status": [_("Use one of: %(choices)s.") % {"choices": ", ".join(choices)}]},
+        )
     return value
 
 

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from core.exceptions import Conflict
 
 
@@ -9,11 +12,14 @@ class InsufficientStock(Conflict):
     """Some lines cannot be reserved; ``short`` maps variant id → units available for it."""
 
     code = "insufficient_stock"
-    default_detail = "Not enough stock for some items."
+    default_detail = gettext_lazy("Not enough stock for some items.")
 
     def __init__(self, short: dict[int, int], detail: str | None = None) -> None:
         self.short = dict(short)
-        errors = {str(variant_id): [f"Only {available} available."] for variant_id, available in self.short.items()}
+        errors = {
+            str(variant_id): [_("Only %(available)s available.") % {"available": available}]
+            for variant_id, available in self.short.items()
+        }
         super().__init__(detail, errors=errors)
 
 

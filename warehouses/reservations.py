@@ -9,6 +9,8 @@ across warehouses (in rank order) only when no single one can. The functions her
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import ValidationFailed
 from core.reference import same_customs_union
 
@@ -101,7 +103,8 @@ def strategy_get(name: str) -> Strategy:
     except KeyError:
         known = ", ".join(sorted(STRATEGIES))
         raise ValidationFailed(
-            f"Unknown allocation strategy {name!r}.", errors={"strategy": [f"Use one of: {known}."]}
+            _("Unknown allocation strategy %(name)s.") % {"name": repr(name)},
+            errors={"strategy": [_("Use one of: %(choices)s.") % {"choices": known}]},
         ) from None
 
 
@@ -121,12 +124,12 @@ def merge_lines(lines: Sequence[ReservationLine]) -> dict[int, int]:
     for line in lines:
         if not isinstance(line.quantity, int) or line.quantity < 1:
             raise ValidationFailed(
-                "Quantities must be whole numbers of at least 1.",
-                errors={str(line.variant_id): ["Quantity must be at least 1."]},
+                _("Quantities must be whole numbers of at least 1."),
+                errors={str(line.variant_id): [_("Quantity must be at least 1.")]},
             )
         merged[line.variant_id] = merged.get(line.variant_id, 0) + line.quantity
     if not merged:
-        raise ValidationFailed("Nothing to reserve.", errors={"lines": ["At least one line is required."]})
+        raise ValidationFailed(_("Nothing to reserve."), errors={"lines": [_("At least one line is required.")]})
     return merged
 
 

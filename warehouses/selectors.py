@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from warehouses.models import (
@@ -67,7 +68,7 @@ def inbound_get_for_staff(*, user: Any, shipment_id: int) -> InboundShipment:
         .first()
     )
     if shipment is None:
-        raise NotFound("No such inbound shipment at your warehouses.")
+        raise NotFound(_("No such inbound shipment at your warehouses."))
     return shipment
 
 
@@ -83,7 +84,7 @@ def inbound_list_for_seller(*, seller: Any) -> QuerySet[InboundShipment]:
 def inbound_get_for_seller(*, seller: Any, shipment_id: int) -> InboundShipment:
     shipment = inbound_list_for_seller(seller=seller).filter(pk=shipment_id).first()
     if shipment is None:
-        raise NotFound("No such inbound shipment.")
+        raise NotFound(_("No such inbound shipment."))
     return shipment
 
 
@@ -112,7 +113,7 @@ def outbound_get_for_staff(*, user: Any, shipment_id: int) -> OutboundShipment:
         .first()
     )
     if shipment is None:
-        raise NotFound("No such shipment at your warehouses.")
+        raise NotFound(_("No such shipment at your warehouses."))
     return shipment
 
 

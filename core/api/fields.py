@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -53,9 +54,13 @@ class MoneyField(serializers.Field):
         except MoneyError as error:
             raise serializers.ValidationError({error.field: [str(error)]}) from None
         if self.fixed_currency and money.currency.code != self.fixed_currency:
-            raise serializers.ValidationError({"currency": [f"Must be {self.fixed_currency}."]})
+            raise serializers.ValidationError(
+                {"currency": [_("Must be %(currency)s.") % {"currency": self.fixed_currency}]}
+            )
         if self.min_amount is not None and money.amount < self.min_amount:
-            raise serializers.ValidationError({"amount": [f"Must be at least {self.min_amount}."]})
+            raise serializers.ValidationError(
+                {"amount": [_("Must be at least %(minimum)s.") % {"minimum": self.min_amount}]}
+            )
         return money
 
 

@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import ValidationFailed
 
 #: The largest primary key a (Big)AutoField holds; a longer "id" cannot name anything.
@@ -18,6 +20,6 @@ def query_id(params: Mapping[str, str], name: str) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
-        message = f"Must be an id: a whole number from 1 to {MAX_ID}."
+        message = _("Must be an id: a whole number from 1 to %(maximum)s.") % {"maximum": MAX_ID}
         raise ValidationFailed(f"{name}: {message}", errors={name: [message]})
     return int(value)

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import parsers
 
 from core.exceptions import DomainError
@@ -33,7 +35,8 @@ for _byte, _step in ((b"[", 1), (b"{", 1), (b"]", -1), (b"}", -1)):
     _DEPTH_STEP[_byte[0]] = _step
 # Backslashes before "u0000": an odd number is the escape of NUL; an even one is the text "\\u0000".
 _BACKSLASHES_BEFORE_NUL = re.compile(r"(\\+)u0000")
-NUL_MESSAGE = "Text may not contain NUL characters (\\u0000)."
+# Lazy: a module constant, translated where it is turned into a message (in the request's language).
+NUL_MESSAGE = gettext_lazy("Text may not contain NUL characters (\\u0000).")
 
 #: Set on the Django request by ApiInputMiddleware: the parsed body, so it is parsed once.
 PARSED_BODY_ATTRIBUTE = "_karavan_json_body"
@@ -82,10 +85,10 @@ def _json_kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return "a number"
-    return "a string" if isinstance(value, str) else "a list"
+        return _("a number")
+    return _("a string") if isinstance(value, str) else _("a list")
 
 
 def json_body_load(raw: bytes | str, *, encoding: str = "utf-8") -> dict[str, Any]:
@@ -96,21 +99,23 @@ def json_body_load(raw: bytes | str, *, encoding: str = "utf-8") -> dict[str, An
     try:
         text = raw.decode(encoding) if isinstance(raw, bytes) else raw
     except (LookupError, UnicodeDecodeError):
-        raise BodyError(f"The body is not valid {encoding} text.") from None
+        raise BodyError(_("The body is not valid %(encoding)s text.") % {"encoding": encoding}) from None
     if "\\u0000" in text and any(len(run) % 2 for run in _BACKSLASHES_BEFORE_NUL.findall(text)):
         # PostgreSQL cannot store NUL in text or jsonb: refused here rather than by the database.
-        raise BodyError(NUL_MESSAGE)
+        raise BodyError(str(NUL_MESSAGE))
     max_depth = json_max_depth()
     depth = json_depth(text)
     if depth > max_depth:
-        raise BodyError(f"JSON nested {depth} levels deep; at most {max_depth}.")
+        raise BodyError(
+            _("JSON nested %(depth)s levels deep; at most %(maximum)s.") % {"depth": depth, "maximum": max_depth}
+        )
     try:
         data = json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        raise BodyError(f"JSON parse error - {error}") from None
+        raise BodyError(_("JSON parse error - %(error)s") % {"error": error}) from None
     if not isinstance(data, Mapping):
         raise BodyError(
-            f'Send a JSON object such as {{"field": "value"}}, not {_json_kind(data)}.',
+            _('Send a JSON object such as {"field": "value"}, not %(kind)s.') % {"kind": _json_kind(data)},
             code="invalid",
             field="non_field_errors",
         )
@@ -119,14 +124,16 @@ def json_body_load(raw: bytes | str, *, encoding: str = "utf-8") -> dict[str, An
 
 def request_too_large() -> BodyError:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return BodyError(f"The body is larger than {limit:,} bytes.", status=413, code="request_too_large")
+    return BodyError(
+        _("The body is larger than %(limit)s bytes.") % {"limit": f"{limit:,}"}, status=413, code="request_too_large"
+    )
 
 
 def refused_request_error(exception: SuspiciousOperation) -> DomainError:
     """Django refusing to read a request (DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields): 413 / 400."""
     if isinstance(exception, RequestDataTooBig):
         return request_too_large().as_domain_error()
-    return DomainError("The request was refused as malformed.", code="bad_request")
+    return DomainError(_("The request was refused as malformed."), code="bad_request")
 
 
 def is_json_content_type(content_type: str) -> bool:

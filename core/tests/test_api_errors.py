@@ -73,3 +73,34 @@ def test_unexpected_error_is_a_json_500_without_a_trace() -> None:
     assert_error_shape(body, "server_error")
     assert "Traceback" not in response.content.decode()
     assert "a bug" not in response.content.decode()
+
+
+def test_a_default_message_is_in_the_language_active_when_it_is_raised() -> None:
+    # The class-level default is lazy; the error keeps the text of the moment it was raised, so a
+    # message logged or rendered later (another language active by then) does not change.
+    from django.utils import translation
+
+    from orders.exceptions import CartEmpty
+
+    with translation.override("ru"):
+        russian = CartEmpty()
+    with translation.override("zh-hans"):
+        chinese = CartEmpty()
+    assert (russian.detail, chinese.detail, CartEmpty().detail) == (
+        "Корзина пуста.",
+        "购物车是空的。",
+        "The cart is empty.",
+    )
+    assert str(russian) == "Корзина пуста."
+
+
+def test_a_login_error_speaks_the_callers_language(api_client) -> None:
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"email": "nobody@example.com", "password": "wrong"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-Hans",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_credentials"
+    assert response.json()["errors"] == {"non_field_errors": ["无法使用这些凭据登录。"]}

@@ -7,6 +7,7 @@ production setup and ``make serve-asgi``); the Django view here answers the same
 """
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import View
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -135,7 +136,7 @@ class SellerLiveOfferDetailView(SellerLiveView):
         stream = self.stream(stream_id)
         offer = next((offer for offer in stream.offers.all() if offer.pk == offer_id), None)
         if offer is None:
-            raise NotFound("No such offer.", code="live_offer_not_found")
+            raise NotFound(_("No such offer."), code="live_offer_not_found")
         services.live_offer_remove(offer=offer)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

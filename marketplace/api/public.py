@@ -20,6 +20,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import parse_etags, patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -132,7 +133,7 @@ def _read_list(request: HttpRequest) -> Read:
     size_given = size > 0  # as DRF's paginator: a bad page_size means the default, and 100 at most
     raw_page = query.get("page", "1")
     if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1 or len(raw_page) > 9:
-        raise NotFound("Invalid page.")
+        raise NotFound(_("Invalid page."))
     return Read(
         kind="list",
         base=request.build_absolute_uri(request.path),
@@ -146,7 +147,7 @@ def _read_list(request: HttpRequest) -> Read:
 
 def _read_detail(request: HttpRequest, product_id: int) -> Read:
     if product_id >= 2**63:  # beyond a bigint: no such product (and no database error)
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     params = browse_params_parse(request.GET, detail=True)
     return Read(
         kind="detail",
@@ -246,7 +247,7 @@ class ProductListView(CachedPublicView):
         browse = browse_build(params=params, stock=CatalogStock(), converter=converter)
         facets = browse_facets(browse)
         if page > max(1, ceil(facets.count / size)):
-            raise NotFound("Invalid page.")
+            raise NotFound(_("Invalid page."))
         context = self.get_serializer_context()
         results = []
         for product in browse_page(browse, offset=(page - 1) * size, limit=size):

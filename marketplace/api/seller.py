@@ -7,6 +7,7 @@ another seller's product is a 404, a buyer gets 403, an anonymous caller 401.
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBase
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -139,7 +140,7 @@ class SellerProductImageListView(SellerScopedView):
             image_services.image_check_size(size=_declared_length(request))
         upload = request.FILES.get("image")
         if upload is None:
-            raise ValidationFailed(errors={"image": ["Attach the image as a multipart field named 'image'."]})
+            raise ValidationFailed(errors={"image": [_("Attach the image as a multipart field named 'image'.")]})
         image = image_services.product_image_add(product=product, upload=upload)
         image.refresh_from_db()
         return Response(ImageSerializer(image, context=self.get_serializer_context()).data, status=201)
@@ -153,7 +154,7 @@ class SellerProductImageDetailView(SellerScopedView):
         product = selectors.product_get_for_seller(seller=self.seller, product_id=product_id)
         image = product.images.filter(pk=image_id).first()
         if image is None:
-            raise NotFound("No such image.")
+            raise NotFound(_("No such image."))
         return image
 
     @extend_schema(responses=ImageSerializer)
@@ -181,10 +182,12 @@ class SellerImportListView(SellerScopedView):
     @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: ImportSerializer})
     def post(self, request: Request) -> Response:
         if _declared_length(request) > settings.IMPORT_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES:
-            raise ImportFileTooLarge(errors={"file": [f"At most {settings.IMPORT_MAX_UPLOAD_BYTES:,} bytes."]})
+            raise ImportFileTooLarge(
+                errors={"file": [_("At most %(limit)s bytes.") % {"limit": f"{settings.IMPORT_MAX_UPLOAD_BYTES:,}"}]}
+            )
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed(errors={"file": ["Attach the CSV as a multipart field named 'file'."]})
+            raise ValidationFailed(errors={"file": [_("Attach the CSV as a multipart field named 'file'.")]})
         catalog_import = import_services.catalog_import_create(seller=self.seller, user=request.user, upload=upload)
         catalog_import.refresh_from_db()
         body = ImportSerializer(catalog_import).data
@@ -214,7 +217,9 @@ class SellerImportFileView(SellerScopedView):
         catalog_import = selectors.catalog_import_get_for_seller(seller=self.seller, import_id=import_id)
         if not catalog_import.file:
             days = settings.IMPORT_FILE_RETENTION_DAYS
-            raise NotFound(f"The file was deleted {days} days after the import finished.", code="file_deleted")
+            raise NotFound(
+                _("The file was deleted %(days)s days after the import finished.") % {"days": days}, code="file_deleted"
+            )
         name = catalog_import.original_filename or f"import-{catalog_import.pk}.csv"
         return private_file_response(file=catalog_import.file, filename=name, content_type="text/csv; charset=utf-8")
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import ValidationFailed
 from core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MoneyError, currency_exists, parse_money
 from core.reference import country_get
@@ -87,10 +89,10 @@ def _check(params: Any, name: str, errors: dict[str, list[str]]) -> None:
     try:
         value = _text(params, name)
     except _Unreadable:
-        errors[name] = ["Control characters are not allowed."]
+        errors[name] = [_("Control characters are not allowed.")]
         return
     if value is not None and name != "q" and len(value) > VALUE_MAX_LENGTH:
-        errors[name] = [f"At most {VALUE_MAX_LENGTH} characters."]
+        errors[name] = [_("At most %(limit)s characters.") % {"limit": VALUE_MAX_LENGTH}]
 
 
 def browse_params_parse(params: Any, *, detail: bool = False) -> BrowseParams:
@@ -109,21 +111,26 @@ def browse_params_parse(params: Any, *, detail: bool = False) -> BrowseParams:
     currency = _text(params, "currency")
     if currency is not None:
         if not currency_exists(currency.upper()):
-            errors["currency"] = [f"Unknown currency {currency!r}; use an ISO 4217 code such as KZT."]
+            errors["currency"] = [
+                _("Unknown currency %(currency)s; use an ISO 4217 code such as KZT.") % {"currency": repr(currency)}
+            ]
         else:
             values["currency"] = currency.upper()
 
     ship_to = _text(params, "ship_to")
     if ship_to is not None:
         if country_get(ship_to.upper()) is None:
-            errors["ship_to"] = [f"{ship_to!r} is not a country Karavan delivers to (SCO members and partners)."]
+            errors["ship_to"] = [
+                _("%(ship_to)s is not a country Karavan delivers to (SCO members and partners).")
+                % {"ship_to": repr(ship_to)}
+            ]
         else:
             values["ship_to"] = ship_to.upper()
 
     lang = _text(params, "lang")
     if lang is not None:
         if i18n.language_normalize(lang) is None:
-            errors["lang"] = [f"Unknown language {lang!r}; use one of: en, ru, zh, kk, uz."]
+            errors["lang"] = [_("Unknown language %(lang)s; use one of: en, ru, zh, kk, uz.") % {"lang": repr(lang)}]
         else:
             values["lang"] = i18n.language_normalize(lang)
 
@@ -140,7 +147,7 @@ def _list_params(params: Any, values: dict[str, Any], errors: dict[str, list[str
     q = _text(params, "q")
     if q is not None:
         if len(q) > QUERY_MAX_LENGTH:
-            errors["q"] = [f"At most {QUERY_MAX_LENGTH} characters."]
+            errors["q"] = [_("At most %(limit)s characters.") % {"limit": QUERY_MAX_LENGTH}]
         else:
             values["q"] = q
 
@@ -151,7 +158,7 @@ def _list_params(params: Any, values: dict[str, Any], errors: dict[str, list[str
     seller = _text(params, "seller")
     if seller is not None:
         if not (seller.isascii() and seller.isdigit()) or len(seller) > 18 or int(seller) < 1:
-            errors["seller"] = [f"{seller!r} is not a seller id."]
+            errors["seller"] = [_("%(seller)s is not a seller id.") % {"seller": repr(seller)}]
         else:
             values["seller"] = int(seller)
 
@@ -159,7 +166,9 @@ def _list_params(params: Any, values: dict[str, Any], errors: dict[str, list[str
     if origin is not None:
         problems = validation.country_code_errors(origin.upper())
         if problems:
-            errors["origin_country"] = [f"{origin!r} is not an ISO 3166-1 alpha-2 country code."]
+            errors["origin_country"] = [
+                _("%(origin)s is not an ISO 3166-1 alpha-2 country code.") % {"origin": repr(origin)}
+            ]
         else:
             values["origin_country"] = origin.upper()
 
@@ -170,7 +179,9 @@ def _list_params(params: Any, values: dict[str, Any], errors: dict[str, list[str
         currency = values.get("currency")
         if currency is None:
             if "currency" not in errors:
-                errors[name] = [f"Give currency=<ISO code> with {name}: the amount is in that currency."]
+                errors[name] = [
+                    _("Give currency=<ISO code> with %(name)s: the amount is in that currency.") % {"name": name}
+                ]
             continue
         try:
             amount = parse_money(raw, currency).amount
@@ -178,31 +189,34 @@ def _list_params(params: Any, values: dict[str, Any], errors: dict[str, list[str
             errors[name] = [str(error)]
             continue
         except ArithmeticError:  # e.g. 1e400: more digits than a Decimal context holds
-            errors[name] = [f"{raw!r} is not a price."]
+            errors[name] = [_("%(value)s is not a price.") % {"value": repr(raw)}]
             continue
         if amount < 0:
-            errors[name] = ["Must not be negative."]
+            errors[name] = [_("Must not be negative.")]
             continue
         if amount >= PRICE_LIMIT:
-            errors[name] = [f"Must be below {PRICE_LIMIT}."]
+            errors[name] = [_("Must be below %(limit)s.") % {"limit": PRICE_LIMIT}]
             continue
         values[name] = amount
     low, high = values.get("min_price"), values.get("max_price")
     if low is not None and high is not None and low > high:
-        errors["max_price"] = ["Must not be below min_price."]
+        errors["max_price"] = [_("Must not be below min_price.")]
 
     in_stock = _text(params, "in_stock")
     if in_stock is not None:
         if in_stock.lower() in TRUE_VALUES:
             values["in_stock"] = True
         elif in_stock.lower() not in FALSE_VALUES:
-            errors["in_stock"] = [f"{in_stock!r} is not true or false."]
+            errors["in_stock"] = [_("%(value)s is not true or false.") % {"value": repr(in_stock)}]
 
     ordering = _text(params, "ordering")
     if ordering is not None:
         if ordering not in ORDERINGS:
-            errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
+            errors["ordering"] = [
+                _("Unknown ordering %(ordering)s; use one of: %(choices)s.")
+                % {"ordering": repr(ordering), "choices": ", ".join(ORDERINGS)}
+            ]
         elif ordering == "fastest" and _text(params, "ship_to") is None:
-            errors["ordering"] = ["ordering=fastest needs ship_to=<country>: delivery time depends on it."]
+            errors["ordering"] = [_("ordering=fastest needs ship_to=<country>: delivery time depends on it.")]
         else:
             values["ordering"] = ordering

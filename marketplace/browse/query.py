@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from django.db.models import Case, Count, DecimalField, F, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Round
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, ValidationFailed
 from core.money import Money, minor_unit_digits
@@ -187,12 +188,14 @@ def browse_build(*, params: BrowseParams, stock: StockSource, converter: Convert
     if params.category is not None:
         root = next((pk for pk, category in categories.items() if category.slug == params.category), None)
         if root is None:
-            errors["category"] = [f"No category {params.category!r}; see /api/v1/categories/."]
+            errors["category"] = [
+                _("No category %(category)s; see /api/v1/categories/.") % {"category": repr(params.category)}
+            ]
         else:
             queryset = queryset.filter(category_id__in=category_descendants(categories, root))
     if params.seller is not None:
         if not Seller.objects.filter(pk=params.seller).exists():
-            errors["seller"] = [f"No seller {params.seller}."]
+            errors["seller"] = [_("No seller %(seller)s.") % {"seller": params.seller}]
         queryset = queryset.filter(seller_id=params.seller)
     if errors:
         first_field, messages = next(iter(errors.items()))
@@ -342,7 +345,7 @@ def product_get_public_detail(*, product_id: int, stock: StockSource, routes: De
     variants = ProductVariant.objects.filter(is_active=True).annotate(in_stock=stock.variant_in_stock()).order_by("id")
     product = queryset.prefetch_related(_cover_images(), Prefetch("variants", queryset=variants)).first()
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 

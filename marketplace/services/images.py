@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.exceptions import DomainError
@@ -51,14 +53,19 @@ def _open_checked(fp: IO[bytes]) -> Image.Image:
         raise ImageTooManyPixels(errors={"image": [str(error)]}) from None
     except UnidentifiedImageError:
         raise UnsupportedImage(
-            errors={"image": ["Not a JPEG, PNG or WebP image (the content was checked, not the name)."]}
+            errors={"image": [_("Not a JPEG, PNG or WebP image (the content was checked, not the name).")]}
         ) from None
     except (OSError, SyntaxError, ValueError) as error:
-        raise ImageUnreadable(errors={"image": [f"Cannot read the image: {error}"]}) from None
+        raise ImageUnreadable(errors={"image": [_("Cannot read the image: %(error)s") % {"error": error}]}) from None
     width, height = image.size
     if width * height > settings.IMAGE_MAX_PIXELS:
         limit = settings.IMAGE_MAX_PIXELS
-        message = f"{width}×{height} is {width * height:,} pixels; at most {limit:,} are accepted."
+        message = _("%(width)s×%(height)s is %(pixels)s pixels; at most %(limit)s are accepted.") % {
+            "width": width,
+            "height": height,
+            "pixels": f"{width * height:,}",
+            "limit": f"{limit:,}",
+        }
         raise ImageTooManyPixels(errors={"image": [message]})
     return image
 
@@ -81,7 +88,9 @@ def _decode(image: Image.Image) -> Image.Image:
             image.load()
             oriented = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
-        raise ImageUnreadable(errors={"image": [f"The image is damaged or truncated: {error}"]}) from None
+        raise ImageUnreadable(
+            errors={"image": [_("The image is damaged or truncated: %(error)s") % {"error": error}]}
+        ) from None
     # A fresh image from the pixels alone: EXIF, XMP, ICC and text chunks stay behind.
     if oriented.mode not in ("RGB", "RGBA", "L", "LA"):
         oriented = oriented.convert("RGBA" if "A" in oriented.getbands() or "transparency" in image.info else "RGB")
@@ -111,7 +120,12 @@ def image_check_size(*, size: int | None) -> None:
     """413 before anything is read when the declared or actual size is over the limit."""
     if size is not None and size > settings.IMAGE_MAX_UPLOAD_BYTES:
         raise ImageTooLarge(
-            errors={"image": [f"The file is {size:,} bytes; at most {settings.IMAGE_MAX_UPLOAD_BYTES:,} are accepted."]}
+            errors={
+                "image": [
+                    _("The file is %(size)s bytes; at most %(limit)s are accepted.")
+                    % {"size": f"{size:,}", "limit": f"{settings.IMAGE_MAX_UPLOAD_BYTES:,}"}
+                ]
+            }
         )
 
 
@@ -119,7 +133,7 @@ def product_image_add(*, product: Product, upload: Any) -> ProductImage:
     """Check an upload's headers and keep it privately; a task decodes, cleans and thumbnails it after commit."""
     image_check_size(size=getattr(upload, "size", None))
     if not getattr(upload, "size", 0):
-        raise UnsupportedImage(errors={"image": ["The file is empty."]})
+        raise UnsupportedImage(errors={"image": [_("The file is empty.")]})
     upload.seek(0)
     opened = _open_checked(upload)  # headers only: format and declared pixels
     fmt = opened.format or "JPEG"
@@ -163,7 +177,9 @@ def _original_from_upload(image: ProductImage) -> Image.Image | None:
     private = private_storage()
     source_name = image.source
     try:
-        with private.open(source_name, "rb") as source:
+        # The reason is stored and shown later in any language: English, even when the task runs
+        # inside a Russian or Chinese upload request (no broker).
+        with translation.override("en"), private.open(source_name, "rb") as source:
             opened = _open_checked(source)
             fmt = opened.format or "JPEG"
             clean = _decode(opened)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.api.fields import money_to_representation
 from core.exceptions import ValidationFailed
@@ -48,12 +49,12 @@ EDITABLE_FIELDS = ("title", "description", "host", "language", "stream_url", "sc
 
 def _url_errors(value: Any, *, field: str, schemes: tuple[str, ...]) -> dict[str, list[str]]:
     if not isinstance(value, str) or not value.strip():
-        return {field: ["Required."]}
+        return {field: [_("Required.")]}
     if len(value) > 500 or any(character.isspace() for character in value.strip()):
-        return {field: ["At most 500 characters, without spaces."]}
+        return {field: [_("At most 500 characters, without spaces.")]}
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in schemes or not parts.hostname:
-        return {field: [f"A {' or '.join(schemes)} link with a host."]}
+        return {field: [_("A %(schemes)s link with a host.") % {"schemes": _(" or ").join(schemes)}]}
     return {}
 
 
@@ -61,25 +62,28 @@ def _stream_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name in ("title", "host"):
         if name in fields and (not isinstance(fields[name], str) or not fields[name].strip()):
-            errors[name] = ["Required."]
+            errors[name] = [_("Required.")]
     if "language" in fields and fields["language"] not in LANGUAGES:
-        errors["language"] = [f"Use one of {', '.join(LANGUAGES)}."]
+        errors["language"] = [_("Use one of %(choices)s.") % {"choices": ", ".join(LANGUAGES)}]
     if "stream_url" in fields:
         errors.update(_url_errors(fields["stream_url"], field="stream_url", schemes=STREAM_URL_SCHEMES))
     start, end = fields.get("scheduled_start"), fields.get("scheduled_end")
     if isinstance(start, datetime) and isinstance(end, datetime):
         if end <= start:
-            errors["scheduled_end"] = ["Must be after scheduled_start."]
+            errors["scheduled_end"] = [_("Must be after scheduled_start.")]
         elif end - start > timedelta(hours=MAX_STREAM_HOURS):
-            errors["scheduled_end"] = [f"A stream lasts at most {MAX_STREAM_HOURS} hours."]
+            errors["scheduled_end"] = [_("A stream lasts at most %(hours)s hours.") % {"hours": MAX_STREAM_HOURS}]
     return errors
 
 
 def _state_conflict(stream: LiveStream, action: str) -> LiveStreamStateConflict:
     stream.refresh_from_db(fields=["status"])
-    return LiveStreamStateConflict(
-        f"Cannot {action} a stream that is {stream.status}.", extra={"current_status": stream.status}
-    )
+    # One sentence per action, so that a translation does not have to fit an English verb in.
+    message = {
+        "start": _("Cannot start a stream that is %(status)s."),
+        "end": _("Cannot end a stream that is %(status)s."),
+    }[action]
+    return LiveStreamStateConflict(message % {"status": stream.status}, extra={"current_status": stream.status})
 
 
 def stream_event_payload(stream: LiveStream) -> dict[str, Any]:
@@ -119,11 +123,11 @@ def livestream_create(
     """Schedule a stream (with its offers, if given); its followers hear about it."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(errors={name: ["Not a stream field."] for name in sorted(unknown)})
+        raise ValidationFailed(errors={name: [_("Not a stream field.")] for name in sorted(unknown)})
     errors = _stream_errors(fields)
     for name in ("title", "host", "language", "stream_url", "scheduled_start", "scheduled_end"):
         if fields.get(name) in (None, "") and name not in errors:
-            errors[name] = ["Required."]
+            errors[name] = [_("Required.")]
     if errors:
         raise ValidationFailed(errors=errors)
     stream = LiveStream.objects.create(
@@ -152,15 +156,16 @@ def livestream_update(*, stream: LiveStream, **fields: Any) -> LiveStream:
     """Change what viewers read; times only while scheduled, the replay link only once ended."""
     unknown = set(fields) - {*EDITABLE_FIELDS, "replay_url"}
     if unknown:
-        raise ValidationFailed(errors={name: ["Not a stream field."] for name in sorted(unknown)})
+        raise ValidationFailed(errors={name: [_("Not a stream field.")] for name in sorted(unknown)})
     stream = _locked(stream)
     if stream.status != LiveStreamStatus.SCHEDULED and {"scheduled_start", "scheduled_end"} & set(fields):
         raise LiveStreamStateConflict(
-            f"A stream that is {stream.status} cannot be rescheduled.", extra={"current_status": stream.status}
+            _("A stream that is %(status)s cannot be rescheduled.") % {"status": stream.status},
+            extra={"current_status": stream.status},
         )
     if "replay_url" in fields and stream.status != LiveStreamStatus.ENDED:
         raise LiveStreamStateConflict(
-            "A replay link is added once the stream has ended.", extra={"current_status": stream.status}
+            _("A replay link is added once the stream has ended."), extra={"current_status": stream.status}
         )
     merged = {"scheduled_start": stream.scheduled_start, "scheduled_end": stream.scheduled_end, **fields}
     errors = _stream_errors(merged)
@@ -218,8 +223,8 @@ def livestream_end(
 def _sellable(variant: ProductVariant, field: str) -> None:
     if not variant.is_active or variant.product.status != ProductStatus.ACTIVE or variant.price is None:
         raise ValidationFailed(
-            f"{variant.sku} is not for sale (inactive, or its product is not active).",
-            errors={field: ["Not for sale: activate the product and the variant first."]},
+            _("%(sku)s is not for sale (inactive, or its product is not active).") % {"sku": variant.sku},
+            errors={field: [_("Not for sale: activate the product and the variant first.")]},
         )
 
 
@@ -229,7 +234,9 @@ def livestream_pin(*, stream: LiveStream, sku: Any, user: Any = None, at: dateti
     at = at or timezone.now()
     stream = _locked(stream)
     if stream.status == LiveStreamStatus.ENDED:
-        raise LiveStreamStateConflict("An ended stream cannot pin products.", extra={"current_status": stream.status})
+        raise LiveStreamStateConflict(
+            _("An ended stream cannot pin products."), extra={"current_status": stream.status}
+        )
     variant = variant_of_seller_by_sku(seller=stream.seller, sku=sku)
     _sellable(variant, "sku")
     stream.pinned_variant = variant
@@ -255,22 +262,27 @@ def livestream_pin(*, stream: LiveStream, sku: Any, user: Any = None, at: dateti
 
 def _price_errors(price: Any, seller: Seller, field: str) -> dict[str, list[str]]:
     if not isinstance(price, Money):
-        return {field: ["Required, as {amount, currency}."]}
+        return {field: [_("Required, as {amount, currency}.")]}
     if price.currency.code != seller.currency:
-        return {field: [f"Live prices are in your currency, {seller.currency}."]}
+        return {field: [_("Live prices are in your currency, %(currency)s.") % {"currency": seller.currency}]}
     if price.amount <= 0:
-        return {field: ["Must be greater than 0."]}
+        return {field: [_("Must be greater than 0.")]}
     exponent = price.amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > minor_unit_digits(seller.currency):
-        return {field: [f"{seller.currency} has {minor_unit_digits(seller.currency)} decimal places."]}
+        return {
+            field: [
+                _("%(currency)s has %(digits)s decimal places.")
+                % {"currency": seller.currency, "digits": minor_unit_digits(seller.currency)}
+            ]
+        }
     return {}
 
 
 def _count_errors(value: Any, field: str, *, maximum: int) -> dict[str, list[str]]:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return {field: ["A whole number of at least 1."]}
+        return {field: [_("A whole number of at least 1.")]}
     if value > maximum:
-        return {field: [f"At most {maximum}."]}
+        return {field: [_("At most %(limit)s.") % {"limit": maximum}]}
     return {}
 
 
@@ -293,7 +305,9 @@ def live_offer_set(
     at = at or timezone.now()
     stream = _locked(stream)
     if stream.status == LiveStreamStatus.ENDED:
-        raise LiveStreamStateConflict("An ended stream's offers are closed.", extra={"current_status": stream.status})
+        raise LiveStreamStateConflict(
+            _("An ended stream's offers are closed."), extra={"current_status": stream.status}
+        )
     variant = variant_of_seller_by_sku(seller=stream.seller, sku=sku, field=f"{field_prefix}sku")
     _sellable(variant, f"{field_prefix}sku")
     errors = {
@@ -302,19 +316,22 @@ def live_offer_set(
         **_count_errors(per_buyer_limit, f"{field_prefix}per_buyer_limit", maximum=MAX_QUANTITY_CAP),
     }
     if not errors and per_buyer_limit > quantity_cap:
-        errors[f"{field_prefix}per_buyer_limit"] = ["Cannot be above quantity_cap."]
+        errors[f"{field_prefix}per_buyer_limit"] = [_("Cannot be above quantity_cap.")]
     if errors:
         raise ValidationFailed(errors=errors)
     lowest = variant_price_lowest(variant=variant, at=at)
     if lowest is not None and live_price.amount >= lowest.amount:
         shown = money_to_representation(lowest)
+        shown_price = {**shown, "days": settings.LIVE_OFFER_PRICE_LOOKBACK_DAYS}
         raise LivePriceNotADiscount(
-            f"The live price must be below {shown['amount']} {shown['currency']}, the lowest price of "
-            f"{variant.sku} in the last {settings.LIVE_OFFER_PRICE_LOOKBACK_DAYS} days.",
+            _(
+                "The live price must be below %(amount)s %(currency)s, the lowest price of "
+                "%(sku)s in the last %(days)s days."
+            )
+            % {**shown_price, "sku": variant.sku},
             errors={
                 f"{field_prefix}live_price": [
-                    f"Must be below {shown['amount']} {shown['currency']} (lowest price of the last "
-                    f"{settings.LIVE_OFFER_PRICE_LOOKBACK_DAYS} days)."
+                    _("Must be below %(amount)s %(currency)s (lowest price of the last %(days)s days).") % shown_price
                 ]
             },
             extra={"lowest_price": shown},
@@ -323,13 +340,15 @@ def live_offer_set(
     if offer is None:
         if LiveOffer.objects.filter(stream=stream).count() >= MAX_OFFERS_PER_STREAM:
             raise ValidationFailed(
-                errors={f"{field_prefix}sku": [f"At most {MAX_OFFERS_PER_STREAM} offers per stream."]}
+                errors={
+                    f"{field_prefix}sku": [_("At most %(limit)s offers per stream.") % {"limit": MAX_OFFERS_PER_STREAM}]
+                }
             )
         offer = LiveOffer(stream=stream, variant=variant)
     elif quantity_cap < offer.sold:
         raise LiveOfferInUse(
-            f"{offer.sold} units are already sold; the cap cannot go below that.",
-            errors={f"{field_prefix}quantity_cap": [f"At least {offer.sold} (already sold)."]},
+            _("%(sold)s units are already sold; the cap cannot go below that.") % {"sold": offer.sold},
+            errors={f"{field_prefix}quantity_cap": [_("At least %(sold)s (already sold).") % {"sold": offer.sold}]},
         )
     offer.live_price = live_price
     offer.quantity_cap = quantity_cap

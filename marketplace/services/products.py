@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from core.money import Money, minor_unit_digits, money_column_error
@@ -42,15 +43,20 @@ def _price_errors(price: Money | None, seller: Seller, field: str) -> dict[str, 
     if price is None:
         return {}
     if price.currency.code != seller.currency:
-        return {field: [f"Prices are in your currency, {seller.currency}."]}
+        return {field: [_("Prices are in your currency, %(currency)s.") % {"currency": seller.currency}]}
     if price.amount <= 0:
-        return {field: ["Must be greater than 0."]}
+        return {field: [_("Must be greater than 0.")]}
     too_long = money_column_error(price.amount)
     if too_long:
         return {field: [too_long]}
     exponent = price.amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > minor_unit_digits(seller.currency):
-        return {field: [f"{seller.currency} has {minor_unit_digits(seller.currency)} decimal places."]}
+        return {
+            field: [
+                _("%(currency)s has %(digits)s decimal places.")
+                % {"currency": seller.currency, "digits": minor_unit_digits(seller.currency)}
+            ]
+        }
     return {}
 
 
@@ -77,8 +83,8 @@ def product_activation_check(*, product: Product, variants: list[ProductVariant]
     )
     if missing:
         raise ProductNotReady(
-            f"Cannot activate: missing {', '.join(missing)}.",
-            errors={name: ["Required before the product can be active."] for name in missing},
+            _("Cannot activate: missing %(fields)s.") % {"fields": ", ".join(missing)},
+            errors={name: [_("Required before the product can be active.")] for name in missing},
             extra={"missing": missing},
         )
 
@@ -101,7 +107,9 @@ def _sku_check(*, seller: Seller, variants: list[ProductVariant]) -> None:
     if taken:
         raise SkuTaken(
             errors={
-                f"variants.{index}.sku": [f"SKU {variant.sku!r} is already used by another of your variants."]
+                f"variants.{index}.sku": [
+                    _("SKU %(sku)s is already used by another of your variants.") % {"sku": repr(variant.sku)}
+                ]
                 for index, variant in enumerate(variants)
                 if variant.sku in taken
             }
@@ -143,8 +151,13 @@ def _apply_variants(
     if len(touched) + len(untouched) > settings.PRODUCT_MAX_VARIANTS:
         limit = settings.PRODUCT_MAX_VARIANTS
         raise ValidationFailed(
-            f"A product has at most {limit} variants.",
-            errors={"variants": [f"At most {limit} variants per product (PRODUCT_MAX_VARIANTS); retire one instead."]},
+            _("A product has at most %(limit)s variants.") % {"limit": limit},
+            errors={
+                "variants": [
+                    _("At most %(limit)s variants per product (PRODUCT_MAX_VARIANTS); retire one instead.")
+                    % {"limit": limit}
+                ]
+            },
         )
     return touched, untouched
 
@@ -174,7 +187,7 @@ def product_create(*, seller: Seller, variants: list[dict[str, Any]] | None = No
     """Create a product with its variants; ``status=active`` only when the activation rule passes."""
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
-        raise ValidationFailed(errors={name: ["Not a product field."] for name in sorted(unknown)})
+        raise ValidationFailed(errors={name: [_("Not a product field.")] for name in sorted(unknown)})
     product = Product(seller=seller, **fields)
     if not product.origin_country:
         product.origin_country = seller.country
@@ -188,7 +201,7 @@ def product_update(*, product: Product, variants: list[dict[str, Any]] | None = 
     """Change the given fields; ``variants`` (when given) updates or adds the listed variants."""
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
-        raise ValidationFailed(errors={name: ["Not a product field."] for name in sorted(unknown)})
+        raise ValidationFailed(errors={name: [_("Not a product field.")] for name in sorted(unknown)})
     product = Product.objects.select_for_update().get(pk=product.pk)
     for name, value in fields.items():
         setattr(product, name, value)

@@ -49,9 +49,9 @@ def _csv(rows: list[dict[str, str]], *, delimiter: str = ",", bom: bool = False,
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
-def _import(client, data: bytes, capture) -> dict:  # type: ignore[no-untyped-def]
+def _import(client, data: bytes, capture, **headers: str) -> dict:  # type: ignore[no-untyped-def]
     with capture(execute=True):
-        response = client.post(URL, {"file": SimpleUploadedFile("catalog.csv", data)}, format="multipart")
+        response = client.post(URL, {"file": SimpleUploadedFile("catalog.csv", data)}, format="multipart", **headers)
     assert response.status_code == 202, response.content
     assert response.json()["status"] == "queued"
     return client.get(f"{URL}{response.json()['id']}/").json()
@@ -117,6 +117,19 @@ def test_good_rows_land_bad_rows_are_reported_and_reimport_changes_nothing(
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
     assert list(ProductVariant.objects.order_by("sku").values("sku", "updated_at", "product_id")) == snapshot
     assert Product.objects.count() == 2
+
+
+def test_row_errors_are_stored_in_english_whatever_the_uploaders_language(
+    cast, client_for, django_capture_on_commit_callbacks
+) -> None:
+    # The errors are kept on the import and read later by anyone: a Russian upload (whose task
+    # runs after its request, with Russian still active) stores the same English as any other.
+    client = client_for(cast.owner_a)
+    rows = [_row(sku="BAD-PRICE", product_ref="", title="Free lunch", price="12.345")]
+    result = _import(client, _csv(rows), django_capture_on_commit_callbacks, HTTP_ACCEPT_LANGUAGE="ru")
+    assert [(error["field"], error["message"]) for error in result["errors"]] == [
+        ("price", "CNY has 2 decimal places; 12.345 has more.")
+    ]
 
 
 def test_changed_rows_count_as_updated(cast, client_for, django_capture_on_commit_callbacks) -> None:

@@ -132,6 +132,14 @@ def test_an_active_product_cannot_lose_what_activation_needs(cast, client_for) -
     assert Product.objects.get(pk=product_id).hs_code == "851671"
 
 
+def test_a_taken_sku_is_refused_in_the_sellers_language(cast, client_for) -> None:
+    client = client_for(cast.owner_a)
+    assert client.post(URL, product_payload(), format="json").status_code == 201
+    again = client.post(URL, product_payload(title="Copy"), format="json", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert again.status_code == 409 and again.json()["code"] == "sku_taken"
+    assert again.json()["detail"] == "您已在另一个规格上使用了该 SKU。"
+
+
 def test_sku_is_unique_per_seller_not_globally(cast, client_for) -> None:
     client_a, client_b = client_for(cast.owner_a), client_for(cast.owner_b)
     assert client_a.post(URL, product_payload(), format="json").status_code == 201

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from core.money import Money
 from core.transactions import guarded_write
@@ -38,14 +39,14 @@ def _lock(cart: Cart) -> Cart:
 
 def _variant_for_cart(variant_id: Any) -> ProductVariant:
     if isinstance(variant_id, bool) or not isinstance(variant_id, int) or variant_id < 1:
-        raise CartLineInvalid("Send the variant id as a positive integer.", errors={"variant": ["Invalid id."]})
+        raise CartLineInvalid(_("Send the variant id as a positive integer."), errors={"variant": [_("Invalid id.")]})
     variant = ProductVariant.objects.select_related("product", "seller").filter(pk=variant_id).first()
     if variant is None:
-        raise CartLineInvalid("No such product variant.", errors={"variant": ["Unknown variant."]})
+        raise CartLineInvalid(_("No such product variant."), errors={"variant": [_("Unknown variant.")]})
     if not variant.is_active or variant.product.status != ProductStatus.ACTIVE or variant.seller.is_suspended:
-        raise CartLineInvalid("This product is not for sale.", errors={"variant": ["Not for sale."]})
+        raise CartLineInvalid(_("This product is not for sale."), errors={"variant": [_("Not for sale.")]})
     if variant.price is None:
-        raise CartLineInvalid("This product has no price yet.", errors={"variant": ["Not for sale."]})
+        raise CartLineInvalid(_("This product has no price yet."), errors={"variant": [_("Not for sale.")]})
     return variant
 
 
@@ -54,11 +55,12 @@ def _check_limits(
 ) -> None:
     """The per-line and per-product caps; ``others`` is the product's other lines' units, when known."""
     if new_quantity < 1:
-        raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
+        raise CartLineInvalid(_("Quantity must be at least 1."), errors={"quantity": [_("Must be at least 1.")]})
     per_line = settings.CART_MAX_QUANTITY_PER_LINE
     if new_quantity > per_line:
         raise CartLineInvalid(
-            f"At most {per_line} of one item per order.", errors={"quantity": [f"At most {per_line}."]}
+            _("At most %(limit)s of one item per order.") % {"limit": per_line},
+            errors={"quantity": [_("At most %(limit)s.") % {"limit": per_line}]},
         )
     if others is None:
         others = (
@@ -70,8 +72,13 @@ def _check_limits(
     per_product = settings.CART_MAX_QUANTITY_PER_PRODUCT
     if others + new_quantity > per_product:
         raise CartLineInvalid(
-            f"At most {per_product} of one product per order.",
-            errors={"quantity": [f"At most {per_product} of this product in all (already {others})."]},
+            _("At most %(limit)s of one product per order.") % {"limit": per_product},
+            errors={
+                "quantity": [
+                    _("At most %(limit)s of this product in all (already %(others)s).")
+                    % {"limit": per_product, "others": others}
+                ]
+            },
         )
 
 
@@ -79,7 +86,7 @@ def _check_limits(
 def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: int | None = None) -> CartItem:
     """Add a variant; a variant already in the cart gets its quantity raised (and the stream, if given)."""
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise CartLineInvalid("Quantity must be a whole number.", errors={"quantity": ["Must be an integer."]})
+        raise CartLineInvalid(_("Quantity must be a whole number."), errors={"quantity": [_("Must be an integer.")]})
     variant = _variant_for_cart(variant_id)
     user = cart.user
     cart = _lock(cart)
@@ -90,7 +97,7 @@ def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: 
     item = next((line for line in product_lines if line.variant_id == variant.pk), None)
     others = sum(line.quantity for line in product_lines if line is not item)
     if quantity < 1:
-        raise CartLineInvalid("Quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]})
+        raise CartLineInvalid(_("Quantity must be at least 1."), errors={"quantity": [_("Must be at least 1.")]})
     new_quantity = quantity + (item.quantity if item else 0)
     _check_limits(
         cart=cart, variant=variant, new_quantity=new_quantity, exclude_item_id=item.pk if item else None, others=others
@@ -111,7 +118,7 @@ def cart_item_add(*, cart: Cart, variant_id: Any, quantity: Any, livestream_id: 
 @transaction.atomic
 def cart_item_update(*, item: CartItem, quantity: Any) -> CartItem:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise CartLineInvalid("Quantity must be a whole number.", errors={"quantity": ["Must be an integer."]})
+        raise CartLineInvalid(_("Quantity must be a whole number."), errors={"quantity": [_("Must be an integer.")]})
     cart = _lock(item.cart)
     item = CartItem.objects.select_related("variant").get(pk=item.pk, cart=cart)
     _check_limits(cart=cart, variant=item.variant, new_quantity=quantity, exclude_item_id=item.pk)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from core.money import Money, currency_exists, money_round, money_sum
@@ -120,11 +121,11 @@ class Quote:
 def checkout_params_validate(*, currency: Any, preference: Any, address: Any, on: Any) -> tuple[str, str, dict]:
     errors: dict[str, list[str]] = {}
     if not isinstance(currency, str) or not currency_exists(currency):
-        errors["currency"] = ["Use an ISO 4217 code such as KZT."]
+        errors["currency"] = [_("Use an ISO 4217 code such as KZT.")]
     if preference in (None, ""):
         preference = Preference.CHEAPEST
     if preference not in Preference.values:
-        errors["preference"] = [f"Use one of: {', '.join(Preference.values)}."]
+        errors["preference"] = [_("Use one of: %(choices)s.") % {"choices": ", ".join(Preference.values)}]
     try:
         clean_address = address_normalize(address, on=on)
     except ValidationFailed as error:
@@ -156,7 +157,9 @@ def checkout_lines_for_cart(*, cart: Cart, user: Any = None, at: datetime | None
             or variant.price is None
             or variant.seller.is_suspended
         ):
-            errors[f"items.{item.pk}"] = [f"{variant.sku} is no longer for sale; remove it from the cart."]
+            errors[f"items.{item.pk}"] = [
+                _("%(sku)s is no longer for sale; remove it from the cart.") % {"sku": variant.sku}
+            ]
             continue
         live = live_line_pricing(
             variant=variant, livestream_id=item.livestream, user=user, quantity=item.quantity, at=at
@@ -174,7 +177,7 @@ def checkout_lines_for_cart(*, cart: Cart, user: Any = None, at: datetime | None
             )
         )
     if errors:
-        raise CartLineInvalid("Some items in the cart are no longer for sale.", errors=errors)
+        raise CartLineInvalid(_("Some items in the cart are no longer for sale."), errors=errors)
     return lines
 
 

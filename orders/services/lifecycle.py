@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
 from orders.emails import order_email_schedule
@@ -66,7 +67,8 @@ def order_cancel(*, order: Order, actor: Any = None, reason: str = "") -> Order:
             OrderAlreadyShipped if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) else OrderStateConflict
         )
         raise error(
-            f"Order {order.number} is {order.status}; it can no longer be cancelled.",
+            _("Order %(number)s is %(status)s; it can no longer be cancelled.")
+            % {"number": order.number, "status": order.status},
             extra={"current_status": order.status},
         )
     if OrderShipment.objects.filter(order=order, status__in=SHIPPED_SHIPMENT_STATUSES).exists():

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.api.fields import money_to_representation
 from core.exceptions import Conflict, ValidationFailed
@@ -98,27 +99,35 @@ def live_line_pricing(
         if stream.started_at is None or at < stream.started_at:
             return LivePricing(
                 NOT_STARTED,
-                "The live price starts when the stream goes live; until then the list price applies.",
+                _("The live price starts when the stream goes live; until then the list price applies."),
                 offer,
             )
         until = stream.offers_valid_until()
-        return LivePricing(ENDED, f"The live offer ended at {until:%Y-%m-%d %H:%M} UTC; the list price applies.", offer)
+        return LivePricing(
+            ENDED,
+            _("The live offer ended at %(until)s UTC; the list price applies.") % {"until": f"{until:%Y-%m-%d %H:%M}"},
+            offer,
+        )
     if offer.remaining < quantity:
-        left = f"only {offer.remaining} left" if offer.remaining else "sold out"
+        left = _("only %(remaining)s left") % {"remaining": offer.remaining} if offer.remaining else _("sold out")
         return LivePricing(
             SOLD_OUT,
-            f"The live offer is {left}. Lower the quantity, or remove the line and add it again without "
-            "the stream to buy at the list price.",
+            _(
+                "The live offer is %(left)s. Lower the quantity, or remove the line and add it again without "
+                "the stream to buy at the list price."
+            )
+            % {"left": left},
             offer,
         )
     bought = live_units_bought(offer_id=offer.pk, user=user)
     if bought + quantity > offer.per_buyer_limit:
         return LivePricing(
             LIMIT_REACHED,
-            f"At most {offer.per_buyer_limit} per buyer at the live price (you hold {bought} already).",
+            _("At most %(limit)s per buyer at the live price (you hold %(bought)s already).")
+            % {"limit": offer.per_buyer_limit, "bought": bought},
             offer,
         )
-    return LivePricing(LIVE, "Live price.", offer)
+    return LivePricing(LIVE, _("Live price."), offer)
 
 
 def live_cart_line_check(*, variant: ProductVariant, livestream_id: int, user: Any, quantity: int) -> None:
@@ -126,14 +135,20 @@ def live_cart_line_check(*, variant: ProductVariant, livestream_id: int, user: A
     stream = LiveStream.objects.filter(pk=livestream_id, seller_id=variant.seller_id).first()
     if stream is None:
         raise ValidationFailed(
-            "No such live stream for this product.", errors={"livestream": ["No such live stream for this product."]}
+            _("No such live stream for this product."),
+            errors={"livestream": [_("No such live stream for this product.")]},
         )
     pricing = live_line_pricing(variant=variant, livestream_id=livestream_id, user=user, quantity=quantity)
     if pricing is not None and pricing.status == LIMIT_REACHED and pricing.offer is not None:
         bought = live_units_bought(offer_id=pricing.offer.pk, user=user)
         raise ValidationFailed(
             pricing.message,
-            errors={"quantity": [f"At most {max(pricing.offer.per_buyer_limit - bought, 0)} more at the live price."]},
+            errors={
+                "quantity": [
+                    _("At most %(more)s more at the live price.")
+                    % {"more": max(pricing.offer.per_buyer_limit - bought, 0)}
+                ]
+            },
         )
 
 
@@ -159,16 +174,22 @@ def live_offers_claim(*, order: Order, lines: list[Any], buyer: Any) -> None:
         offer = offers[line.live_offer.pk]
         if offer.live_price != line.unit_price_seller:
             raise Conflict(
-                "The live price changed while the order was being placed; please try again.",
+                _("The live price changed while the order was being placed; please try again."),
                 code="live_price_changed",
-                errors={str(line.variant.pk): [f"Now {offer.live_price}."]},
+                errors={str(line.variant.pk): [_("Now %(price)s.") % {"price": offer.live_price}]},
             )
         bought = live_units_bought(offer_id=offer.pk, user=buyer)
         if bought + line.quantity > offer.per_buyer_limit:
-            message = f"At most {offer.per_buyer_limit} per buyer at the live price (you hold {bought} already)."
+            message = _("At most %(limit)s per buyer at the live price (you hold %(bought)s already).") % {
+                "limit": offer.per_buyer_limit,
+                "bought": bought,
+            }
             raise LiveOfferLimitReached(message, errors={str(line.variant.pk): [message]})
         if not live_offer_take(offer=offer, quantity=line.quantity):
-            message = f"The live offer for {line.variant.sku} has only {offer.remaining} left."
+            message = _("The live offer for %(sku)s has only %(remaining)s left.") % {
+                "sku": line.variant.sku,
+                "remaining": offer.remaining,
+            }
             raise LiveOfferSoldOut(
                 message, errors={str(line.variant.pk): [message]}, extra={"remaining": offer.remaining}
             )

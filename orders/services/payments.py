@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.money import Money
 from core.payments import PaymentProviderError, PaymentProviderUnreachable, ProviderPayment, payment_provider_get
@@ -138,7 +139,9 @@ def payment_confirm(
         )
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderNotPayable(
-            f"Order {order.number} is {order.status} and can no longer be paid.", extra={"current_status": order.status}
+            _("Order %(number)s is %(status)s and can no longer be paid.")
+            % {"number": order.number, "status": order.status},
+            extra={"current_status": order.status},
         )
     now = timezone.now()
     Payment.objects.filter(pk=payment.pk).exclude(status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]).update(

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 from core.money import money_sum
@@ -190,18 +191,33 @@ def unpaid_holdings_check(*, user: Any, units: int) -> None:
     held_orders = held["orders"]
     if held_orders >= max_orders:
         raise UnpaidOrdersLimit(
-            f"You have {held_orders} unpaid orders; at most {max_orders} may wait for payment at once. "
-            "Pay or cancel one first.",
-            errors={"orders": [f"At most {max_orders} unpaid orders (ORDER_MAX_UNPAID_PER_BUYER)."]},
+            _(
+                "You have %(held_orders)s unpaid orders; at most %(max_orders)s may wait for payment at once. "
+                "Pay or cancel one first."
+            )
+            % {"held_orders": held_orders, "max_orders": max_orders},
+            errors={
+                "orders": [
+                    _("At most %(max_orders)s unpaid orders (ORDER_MAX_UNPAID_PER_BUYER).") % {"max_orders": max_orders}
+                ]
+            },
             extra={"limit": max_orders, "unpaid_orders": held_orders},
         )
     max_units = settings.ORDER_MAX_RESERVED_UNITS_PER_BUYER
     held_units = held["units"] or 0
     if held_units + units > max_units:
         raise ReservedUnitsLimit(
-            f"This order's {units} units with the {held_units} held in your unpaid orders would be "
-            f"{held_units + units}; at most {max_units} units may wait for payment at once.",
-            errors={"quantity": [f"At most {max_units} units in unpaid orders (ORDER_MAX_RESERVED_UNITS_PER_BUYER)."]},
+            _(
+                "This order's %(units)s units with the %(held_units)s held in your unpaid orders would be "
+                "%(total)s; at most %(max_units)s units may wait for payment at once."
+            )
+            % {"units": units, "held_units": held_units, "total": held_units + units, "max_units": max_units},
+            errors={
+                "quantity": [
+                    _("At most %(max_units)s units in unpaid orders (ORDER_MAX_RESERVED_UNITS_PER_BUYER).")
+                    % {"max_units": max_units}
+                ]
+            },
             extra={"limit": max_units, "reserved_units": held_units, "requested_units": units},
         )
 
@@ -261,7 +277,7 @@ def _lock_cart(placing: _Placing) -> None:
     # The buyer's cart is locked first (before any stock row) so two tabs cannot order it twice.
     Cart.objects.select_for_update().filter(pk=placing.cart.pk).first()
     if _cart_signature(placing.cart) != placing.signature:
-        raise Conflict("The cart changed while the order was being placed; please try again.", code="cart_changed")
+        raise Conflict(_("The cart changed while the order was being placed; please try again."), code="cart_changed")
     # Under the cart's lock, so two tabs of one buyer cannot both pass the hoarding limits.
     unpaid_holdings_check(user=placing.user, units=sum(quantity for _variant, quantity, _stream in placing.signature))
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.money import Money, money_round
 from core.payments import PaymentProviderError, PaymentProviderUnreachable, ProviderRefund, payment_provider_get
@@ -79,12 +80,17 @@ def refund_open(
     amount = left if amount is None else money_round(amount)
     if amount.currency != left.currency:
         raise RefundExceedsCapture(
-            "A refund is in the currency of the payment.",
-            errors={"amount": [f"Use {left.currency.code}, the currency the buyer paid in."]},
+            _("A refund is in the currency of the payment."),
+            errors={"amount": [_("Use %(code)s, the currency the buyer paid in.") % {"code": left.currency.code}]},
         )
     if amount.amount <= 0 or amount > left:
         raise RefundExceedsCapture(
-            errors={"amount": [f"At most {left.amount} {left.currency.code} is left to refund; got {amount.amount}."]},
+            errors={
+                "amount": [
+                    _("At most %(left)s %(currency)s is left to refund; got %(amount)s.")
+                    % {"left": left.amount, "currency": left.currency.code, "amount": amount.amount}
+                ]
+            },
             extra={"refundable": {"amount": str(left.amount), "currency": left.currency.code}},
         )
     refund = Refund.objects.create(
@@ -166,7 +172,9 @@ def refund_create(
     if seller_order_id is not None:
         seller_order = SellerOrder.objects.filter(order=order, pk=seller_order_id).select_related("seller").first()
         if seller_order is None:
-            raise RefundExceedsCapture("Unknown seller order.", errors={"seller_order": ["Not a part of this order."]})
+            raise RefundExceedsCapture(
+                _("Unknown seller order."), errors={"seller_order": [_("Not a part of this order.")]}
+            )
     if payment.status not in REFUNDABLE_PAYMENT:
         raise RefundNotAllowed(extra={"payment_status": payment.status})
     left = refundable_amount(payment=payment, seller_order=seller_order)

@@ -193,6 +193,27 @@ def test_quote_validation(client_for, buyer, market) -> None:  # type: ignore[no
     assert response.data["code"] == "invalid_cart_item"
 
 
+def test_quote_field_errors_in_russian_keep_their_fields_and_code(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(buyer)
+    empty = client.post(
+        "/api/v1/checkout/quote/", {"shipping_address": ALMATY_ADDRESS}, format="json", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert (empty.data["code"], empty.data["detail"]) == ("cart_empty", "Корзина пуста.")
+    fill_cart(buyer, (market.a_lyg, 1))
+    response = client.post(
+        "/api/v1/checkout/quote/",
+        {"shipping_address": {**ALMATY_ADDRESS, "phone": "nope"}, "currency": "KZT", "preference": "slowest"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9,en;q=0.5",
+    )
+    assert response.status_code == 400
+    assert response.data["code"] == "invalid"
+    errors = response.data["errors"]
+    assert errors["preference"] == ["Используйте одно из значений: cheapest, fastest."]
+    assert errors["shipping_address.phone"] == ["Введите правильный номер телефона, например +7 701 234 5678."]
+    assert response.data["detail"] == "preference: Используйте одно из значений: cheapest, fastest."
+
+
 def test_quote_in_the_destinations_currency_by_default(client_for, buyer, market) -> None:  # type: ignore[no-untyped-def]
     fill_cart(buyer, (market.b_lyg, 1))
     body = client_for(buyer).post("/api/v1/checkout/quote/", {"shipping_address": TASHKENT_ADDRESS}, format="json").data

@@ -100,6 +100,25 @@ def test_insufficient_stock_changes_nothing(client_for, buyer, full_cart, market
     assert full_cart.items.count() == 4
 
 
+def test_insufficient_stock_speaks_the_callers_language(client_for, buyer, full_cart, market) -> None:  # type: ignore[no-untyped-def]
+    # Accept-Language decides, not the buyer's saved language: an API client reads what it asks for.
+    cart_item_add(cart=full_cart, variant_id=market.b_urc.pk, quantity=60)  # 61 wanted, 40 on hand
+    client = client_for(buyer)
+    russian = client.post("/api/v1/orders/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="ru", HTTP_ACCEPT_LANGUAGE="ru")
+    assert russian.status_code == 409
+    assert russian.data["code"] == "insufficient_stock"  # the contract's code stays English
+    assert russian.data["detail"] == "Недостаточно остатка по некоторым товарам."
+    assert russian.data["errors"] == {str(market.b_urc.pk): ["Доступно только 40."]}
+    chinese = client.post(
+        "/api/v1/orders/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="zh", HTTP_ACCEPT_LANGUAGE="zh-CN"
+    )
+    assert chinese.data["errors"] == {str(market.b_urc.pk): ["仅有 40 件可用。"]}
+    english = client.post("/api/v1/orders/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="en")
+    assert english.data["detail"] == "Not enough stock for some items."
+    assert english.data["errors"] == {str(market.b_urc.pk): ["Only 40 available."]}
+    assert Order.objects.count() == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_pay_then_follow_the_shipments_to_delivery(client_for, buyer, full_cart) -> None:  # type: ignore[no-untyped-def]
     client = client_for(buyer)

@@ -162,6 +162,17 @@ def test_checkout_errors_are_next_to_their_field_and_nothing_is_ordered(client, 
     assert not Order.objects.exists()
 
 
+def test_checkout_errors_are_in_chinese_on_the_chinese_page(client, shop, buyer) -> None:
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    client.post(reverse("storefront:cart-add"), {"variant": shop.a_urc.pk, "quantity": "1"})
+    response = checkout_post(client, action="place", phone="12")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请输入有效的电话号码，例如 +7 701 234 5678。" in page
+    assert "Enter a valid phone number" not in page
+    assert not Order.objects.exists()
+
+
 def test_a_buyer_places_pays_offline_and_sees_the_tracking(client, shop, buyer, django_assert_max_num_queries) -> None:
     order = place(client, shop)
     again = checkout_post(client, action="place")  # a second click on "Place order"

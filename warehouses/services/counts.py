@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from warehouses.models import STOCK_UNITS_MAX, CycleCount, CycleCountLine, CycleCountStatus, Stock
@@ -24,15 +25,17 @@ def cycle_count_start(*, stocks: Sequence[Stock], actor: Any = None, note: str =
     """A count of these stock rows (all at one warehouse)."""
     stocks = list(stocks)
     if not stocks:
-        raise ValidationFailed("Choose the stock rows to count.", errors={"stocks": ["At least one row."]})
+        raise ValidationFailed(_("Choose the stock rows to count."), errors={"stocks": [_("At least one row.")]})
     if len(stocks) > CYCLE_COUNT_MAX_ROWS:
         raise ValidationFailed(
-            f"Count at most {CYCLE_COUNT_MAX_ROWS} rows at once.", errors={"stocks": ["Too many rows."]}
+            _("Count at most %(limit)s rows at once.") % {"limit": CYCLE_COUNT_MAX_ROWS},
+            errors={"stocks": [_("Too many rows.")]},
         )
     warehouses = {stock.warehouse_id for stock in stocks}
     if len(warehouses) != 1:
         raise ValidationFailed(
-            "A count covers one warehouse; choose rows of one warehouse.", errors={"stocks": ["Several warehouses."]}
+            _("A count covers one warehouse; choose rows of one warehouse."),
+            errors={"stocks": [_("Several warehouses.")]},
         )
     count = CycleCount.objects.create(warehouse_id=warehouses.pop(), note=note[:200], created_by_id=_actor_id(actor))
     CycleCountLine.objects.bulk_create(CycleCountLine(count=count, stock=stock) for stock in stocks)
@@ -42,7 +45,9 @@ def cycle_count_start(*, stocks: Sequence[Stock], actor: Any = None, note: str =
 def _open(count: CycleCount) -> CycleCount:
     locked = CycleCount.objects.select_for_update().get(pk=count.pk)
     if locked.status != CycleCountStatus.OPEN:
-        raise Conflict(f"Count {locked.reference} is already booked.", code="count_booked")
+        raise Conflict(
+            _("Count %(reference)s is already booked.") % {"reference": locked.reference}, code="count_booked"
+        )
     return locked
 
 
@@ -54,9 +59,9 @@ def cycle_count_record(*, count: CycleCount, counted: Mapping[int, int], actor: 
     errors: dict[str, list[str]] = {}
     for line_id, value in counted.items():
         if line_id not in lines:
-            errors[str(line_id)] = ["Not a line of this count."]
+            errors[str(line_id)] = [_("Not a line of this count.")]
         elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= STOCK_UNITS_MAX:
-            errors[str(line_id)] = ["A whole number of units, 0 or more."]
+            errors[str(line_id)] = [_("A whole number of units, 0 or more.")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
     now = timezone.now()
@@ -77,8 +82,8 @@ def cycle_count_book(*, count: CycleCount, actor: Any = None) -> dict[int, int]:
     uncounted = [line for line in lines if line.counted is None or line.on_hand_at_count is None]
     if uncounted:
         raise ValidationFailed(
-            f"{len(uncounted)} line(s) are not counted yet.",
-            errors={str(line.pk): ["Not counted yet."] for line in uncounted},
+            _("%(count)s line(s) are not counted yet.") % {"count": len(uncounted)},
+            errors={str(line.pk): [_("Not counted yet.")] for line in uncounted},
         )
     differences = stock_count_book(
         rows=[

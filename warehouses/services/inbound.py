@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from marketplace.models import ProductVariant
@@ -32,20 +33,25 @@ def inbound_shipment_create(
     warehouse = Warehouse.objects.filter(code=(warehouse_code or "").upper(), is_active=True).first()
     if warehouse is None:
         raise ValidationFailed(
-            f"No active warehouse {warehouse_code!r}.", errors={"warehouse": ["Unknown warehouse code."]}
+            _("No active warehouse %(code)s.") % {"code": repr(warehouse_code)},
+            errors={"warehouse": [_("Unknown warehouse code.")]},
         )
     if not lines:
-        raise ValidationFailed("Announce at least one line.", errors={"lines": ["At least one line is required."]})
+        raise ValidationFailed(
+            _("Announce at least one line."), errors={"lines": [_("At least one line is required.")]}
+        )
     variants = _variants_by_sku(seller=seller, skus=[sku for sku, _ in lines])
     errors: dict[str, list[str]] = {}
     seen: set[str] = set()
     for index, (sku, quantity) in enumerate(lines):
         if sku not in variants:
-            errors[f"lines.{index}.sku"] = [f"You have no variant with SKU {sku!r}."]
+            errors[f"lines.{index}.sku"] = [_("You have no variant with SKU %(sku)s.") % {"sku": repr(sku)}]
         elif sku in seen:
-            errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is listed twice; put the total on one line."]
+            errors[f"lines.{index}.sku"] = [
+                _("SKU %(sku)s is listed twice; put the total on one line.") % {"sku": repr(sku)}
+            ]
         if not isinstance(quantity, int) or quantity < 1:
-            errors[f"lines.{index}.quantity"] = ["Must be at least 1."]
+            errors[f"lines.{index}.quantity"] = [_("Must be at least 1.")]
         seen.add(sku)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
@@ -69,7 +75,9 @@ def inbound_shipment_mark_in_transit(*, shipment: InboundShipment, actor: Any = 
     )
     if updated != 1:
         current = InboundShipment.objects.values_list("status", flat=True).get(pk=shipment.pk)
-        raise IllegalTransition(f"The shipment is {current}, not announced.", current_status=current)
+        raise IllegalTransition(
+            _("The shipment is %(current)s, not announced.") % {"current": current}, current_status=current
+        )
     shipment.refresh_from_db()
     return shipment
 
@@ -107,35 +115,43 @@ def inbound_shipment_receive(
     counts = _counts(lines)
     locked = InboundShipment.objects.select_for_update().get(pk=shipment.pk)
     if not locked.is_open:
-        raise AlreadyReceived(f"This shipment was already received ({locked.status}).", current_status=locked.status)
+        raise AlreadyReceived(
+            _("This shipment was already received (%(status)s).") % {"status": locked.status},
+            current_status=locked.status,
+        )
     if not counts and not complete:
-        raise ValidationFailed("Scan at least one line.", errors={"lines": ["At least one line is required."]})
+        raise ValidationFailed(_("Scan at least one line."), errors={"lines": [_("At least one line is required.")]})
     existing = {line.variant.sku: line for line in locked.lines.select_related("variant")}
     errors: dict[str, list[str]] = {}
     seen: set[str] = set()
     for index, count in enumerate(counts):
         sku, quantity, damaged = count.sku, count.quantity_received, count.quantity_damaged
         if not isinstance(quantity, int) or quantity < 0:
-            errors[f"lines.{index}.quantity_received"] = ["Must be 0 or more."]
+            errors[f"lines.{index}.quantity_received"] = [_("Must be 0 or more.")]
         elif not isinstance(damaged, int) or not 0 <= damaged <= quantity:
-            errors[f"lines.{index}.quantity_damaged"] = [f"Must be between 0 and the {quantity} received."]
+            errors[f"lines.{index}.quantity_damaged"] = [
+                _("Must be between 0 and the %(quantity)s received.") % {"quantity": quantity}
+            ]
         elif damaged and not count.damage_reason.strip():
-            errors[f"lines.{index}.damage_reason"] = ["Say what is wrong with the damaged units."]
+            errors[f"lines.{index}.damage_reason"] = [_("Say what is wrong with the damaged units.")]
         if sku in seen:
-            errors[f"lines.{index}.sku"] = [f"SKU {sku!r} is listed twice."]
+            errors[f"lines.{index}.sku"] = [_("SKU %(sku)s is listed twice.") % {"sku": repr(sku)}]
         seen.add(sku)
     unknown = [count.sku for count in counts if count.sku not in existing]
     surplus_variants = _variants_by_sku(seller=locked.seller, skus=unknown) if unknown else {}
     for index, count in enumerate(counts):
         if count.sku not in existing and count.sku not in surplus_variants:
-            errors[f"lines.{index}.sku"] = [f"SKU {count.sku!r} is not one of this seller's variants."]
+            errors[f"lines.{index}.sku"] = [
+                _("SKU %(sku)s is not one of this seller's variants.") % {"sku": repr(count.sku)}
+            ]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
     for sku in (count.sku for count in counts):
         line = existing.get(sku)
         if line is not None and line.quantity_received is not None:
             raise AlreadyReceived(
-                f"SKU {sku} was already received ({line.quantity_received} units).",
+                _("SKU %(sku)s was already received (%(quantity)s units).")
+                % {"sku": sku, "quantity": line.quantity_received},
                 current_status=locked.status,
                 sku=sku,
                 quantity_received=line.quantity_received,

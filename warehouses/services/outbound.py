@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ValidationFailed
 from core.money import Money
@@ -38,6 +40,17 @@ def _notify(*, shipment_id: int, old_status: str, new_status: str, event_id: int
     transaction.on_commit(send)
 
 
+# One sentence per step, so that a translation does not have to fit an English verb in.
+_TRANSITION_REFUSED = {
+    "release": gettext_lazy("Cannot release a shipment that is %(current)s."),
+    "cancel": gettext_lazy("Cannot cancel a shipment that is %(current)s."),
+    "pick": gettext_lazy("Cannot pick a shipment that is %(current)s."),
+    "pack": gettext_lazy("Cannot pack a shipment that is %(current)s."),
+    "dispatch": gettext_lazy("Cannot dispatch a shipment that is %(current)s."),
+    "track": gettext_lazy("Cannot track a shipment that is %(current)s."),
+}
+
+
 def _transition(
     *,
     shipment: OutboundShipment,
@@ -52,7 +65,7 @@ def _transition(
         OutboundShipment.objects.select_for_update().filter(pk=shipment.pk).values_list("status", flat=True).first()
     )
     if current is None:
-        raise IllegalTransition("The shipment no longer exists.", current_status="")
+        raise IllegalTransition(_("The shipment no longer exists."), current_status="")
     updated = 0
     if current in allowed:
         updated = OutboundShipment.objects.filter(pk=shipment.pk, status=current).update(
@@ -60,7 +73,7 @@ def _transition(
         )
     if updated != 1:
         raise IllegalTransition(
-            f"Cannot {action} a shipment that is {current}.", current_status=current, allowed_from=list(allowed)
+            _TRANSITION_REFUSED[action] % {"current": current}, current_status=current, allowed_from=list(allowed)
         )
     return current
 
@@ -101,11 +114,12 @@ def outbound_shipment_create(
     if existing is not None:
         return existing
     if not lines:
-        raise ValidationFailed("A shipment needs at least one line.", errors={"lines": ["Required."]})
+        raise ValidationFailed(_("A shipment needs at least one line."), errors={"lines": [_("Required.")]})
     missing = [name for name in ("recipient", "country", "city", "line1") if not destination.get(name)]
     if missing:
         raise ValidationFailed(
-            "The destination address is incomplete.", errors={f"destination.{name}": ["Required."] for name in missing}
+            _("The destination address is incomplete."),
+            errors={f"destination.{name}": [_("Required.")] for name in missing},
         )
     shipment = OutboundShipment.objects.create(
         warehouse_id=warehouse_id,
@@ -171,7 +185,9 @@ def _positive(name: str, value: Decimal | None) -> Decimal | None:
         return None
     value = Decimal(value)
     if not value.is_finite() or value <= 0:
-        raise ValidationFailed(f"{name} must be greater than 0.", errors={name: ["Must be greater than 0."]})
+        raise ValidationFailed(
+            _("%(name)s must be greater than 0.") % {"name": name}, errors={name: [_("Must be greater than 0.")]}
+        )
     return value
 
 
@@ -228,8 +244,8 @@ def outbound_shipment_dispatch(
     carrier_ref = (carrier_ref or "").strip()
     if not carrier_ref:
         raise ValidationFailed(
-            "A carrier reference is required.",
-            errors={"carrier_ref": ["Give the TIR carnet number or the SMGS consignment note number."]},
+            _("A carrier reference is required."),
+            errors={"carrier_ref": [_("Give the TIR carnet number or the SMGS consignment note number.")]},
         )
     seals = [str(seal).strip() for seal in seal_numbers if str(seal).strip()]
     now = timezone.now()
@@ -274,7 +290,8 @@ def outbound_shipment_event_add(
     """Record a tracking event; the first one after dispatch means in transit, ``delivered`` closes it."""
     if code not in ShipmentEventCode.values:
         raise ValidationFailed(
-            f"Unknown event code {code!r}.", errors={"code": [f"Use one of: {', '.join(ShipmentEventCode.values)}."]}
+            _("Unknown event code %(code)s.") % {"code": repr(code)},
+            errors={"code": [_("Use one of: %(choices)s.") % {"choices": ", ".join(ShipmentEventCode.values)}]},
         )
     occurred_at = occurred_at or timezone.now()
     current = (
@@ -282,7 +299,7 @@ def outbound_shipment_event_add(
     )
     if current not in TRACKABLE:
         raise IllegalTransition(
-            f"Tracking events start when the shipment is dispatched; it is {current}.",
+            _("Tracking events start when the shipment is dispatched; it is %(current)s.") % {"current": current},
             current_status=current or "",
             allowed_from=list(TRACKABLE),
         )
@@ -314,7 +331,9 @@ def outbound_shipment_set_departure(
         OutboundShipment.objects.select_for_update().filter(pk=shipment.pk).values_list("status", flat=True).first()
     )
     if current not in CANCELLABLE:
-        raise IllegalTransition(f"Cannot rebook a shipment that is {current}.", current_status=current or "")
+        raise IllegalTransition(
+            _("Cannot rebook a shipment that is %(current)s.") % {"current": current}, current_status=current or ""
+        )
     OutboundShipment.objects.filter(pk=shipment.pk).update(
         departure_unit=departure_unit, eta=eta, updated_at=timezone.now()
     )

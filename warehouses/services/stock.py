@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from marketplace.models import ProductVariant
@@ -234,7 +235,7 @@ def _merge_allocations(allocations: Sequence[Allocation]) -> dict[tuple[int, int
     merged: dict[tuple[int, int], int] = {}
     for allocation in allocations:
         if allocation.quantity < 1:
-            raise ValidationFailed("Allocation quantities must be at least 1.")
+            raise ValidationFailed(_("Allocation quantities must be at least 1."))
         key = (allocation.variant_id, allocation.warehouse_id)
         merged[key] = merged.get(key, 0) + allocation.quantity
     return merged
@@ -246,7 +247,7 @@ def _lock_allocated(merged: dict[tuple[int, int], int]) -> list[Stock]:
     match = reduce(or_, (Q(variant_id=variant, warehouse_id=warehouse) for variant, warehouse in merged))
     stocks = stock_lock(rows=Stock.objects.filter(match))
     if len(stocks) != len(merged):
-        raise Conflict("Some allocations have no stock row.", code="not_reserved")
+        raise Conflict(_("Some allocations have no stock row."), code="not_reserved")
     return stocks
 
 
@@ -262,9 +263,10 @@ def _reserved_out(*, allocations: Sequence[Allocation], reference: str, actor: A
         updated = Stock.objects.filter(pk=stock.pk, reserved__gte=quantity).update(**changes)
         if updated != 1:
             raise Conflict(
-                f"Only {stock.reserved} units of variant {stock.variant_id} are reserved at this warehouse.",
+                _("Only %(reserved)s units of variant %(variant_id)s are reserved at this warehouse.")
+                % {"reserved": stock.reserved, "variant_id": stock.variant_id},
                 code="not_reserved",
-                errors={str(stock.variant_id): [f"Only {stock.reserved} reserved."]},
+                errors={str(stock.variant_id): [_("Only %(reserved)s reserved.") % {"reserved": stock.reserved}]},
             )
         entries.append(
             _entry(
@@ -315,7 +317,7 @@ def stock_receive_many(
     for line in lines:
         if not isinstance(line.quantity, int) or line.quantity < 1:
             raise ValidationFailed(
-                "Received quantity must be at least 1.", errors={"quantity": ["Must be at least 1."]}
+                _("Received quantity must be at least 1."), errors={"quantity": [_("Must be at least 1.")]}
             )
         quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
         if line.reason:
@@ -373,24 +375,23 @@ def stock_adjust(*, stock: Stock, delta: int, reason: str, actor: Any, reference
     """Correct on-hand units after a count, damage or loss; a reason is required and kept in the ledger."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Say why the stock is adjusted.", errors={"reason": ["A reason is required."]})
+        raise ValidationFailed(_("Say why the stock is adjusted."), errors={"reason": [_("A reason is required.")]})
     if not isinstance(delta, int) or delta == 0:
-        raise ValidationFailed("The adjustment must change the stock.", errors={"delta": ["Must not be zero."]})
+        raise ValidationFailed(_("The adjustment must change the stock."), errors={"delta": [_("Must not be zero.")]})
     (locked,) = stock_lock(stock_ids=[stock.pk])
     if locked.on_hand + delta > STOCK_UNITS_MAX:  # the column would overflow (a database error, not a 400)
-        raise ValidationFailed(
-            f"At most {STOCK_UNITS_MAX - locked.on_hand} units can be added.",
-            errors={"delta": [f"At most {STOCK_UNITS_MAX - locked.on_hand} units can be added."]},
-        )
+        message = _("At most %(limit)s units can be added.") % {"limit": STOCK_UNITS_MAX - locked.on_hand}
+        raise ValidationFailed(message, errors={"delta": [message]})
     # on_hand + delta must stay >= reserved (units promised to buyers cannot be adjusted away).
     updated = Stock.objects.filter(pk=locked.pk, on_hand__gte=F("reserved") - delta).update(
         on_hand=F("on_hand") + delta, updated_at=timezone.now()
     )
     if updated != 1:
         raise Conflict(
-            f"Cannot remove {-delta} units: {locked.on_hand} on hand, {locked.reserved} reserved for orders.",
+            _("Cannot remove %(units)s units: %(on_hand)s on hand, %(reserved)s reserved for orders.")
+            % {"units": -delta, "on_hand": locked.on_hand, "reserved": locked.reserved},
             code="adjustment_below_reserved",
-            errors={"delta": [f"At most {locked.available} units can be removed."]},
+            errors={"delta": [_("At most %(available)s units can be removed.") % {"available": locked.available}]},
             extra={"on_hand": locked.on_hand, "reserved": locked.reserved},
         )
     _entry(locked, LedgerKind.ADJUST, on_hand_delta=delta, reference=reference, reason=reason, actor=actor).save()
@@ -421,29 +422,37 @@ def stock_count_book(*, rows: Sequence[CountedRow], reference: str, actor: Any =
     for row in rows:
         if isinstance(row.counted, bool) or not isinstance(row.counted, int) or not 0 <= row.counted <= STOCK_UNITS_MAX:
             raise ValidationFailed(
-                "A count is a whole number of units.", errors={str(row.stock_id): ["Must be 0 or more."]}
+                _("A count is a whole number of units."), errors={str(row.stock_id): [_("Must be 0 or more.")]}
             )
         if row.stock_id in wanted:
-            raise ValidationFailed("A stock row is counted twice.", errors={str(row.stock_id): ["Counted twice."]})
+            raise ValidationFailed(
+                _("A stock row is counted twice."), errors={str(row.stock_id): [_("Counted twice.")]}
+            )
         wanted[row.stock_id] = row
     stocks = stock_lock(stock_ids=wanted)
     if len(stocks) != len(wanted):
-        raise Conflict("Some counted stock rows no longer exist.", code="count_stale")
+        raise Conflict(_("Some counted stock rows no longer exist."), code="count_stale")
     stale = {
-        str(stock.pk): [f"On hand moved from {wanted[stock.pk].on_hand_when_counted} to {stock.on_hand}: count again."]
+        str(stock.pk): [
+            _("On hand moved from %(before)s to %(now)s: count again.")
+            % {"before": wanted[stock.pk].on_hand_when_counted, "now": stock.on_hand}
+        ]
         for stock in stocks
         if stock.on_hand != wanted[stock.pk].on_hand_when_counted
     }
     if stale:
-        raise Conflict("Stock moved since it was counted; count those rows again.", code="count_stale", errors=stale)
+        raise Conflict(_("Stock moved since it was counted; count those rows again."), code="count_stale", errors=stale)
     short = {
-        str(stock.pk): [f"Counted {wanted[stock.pk].counted}, but {stock.reserved} are reserved for orders."]
+        str(stock.pk): [
+            _("Counted %(counted)s, but %(reserved)s are reserved for orders.")
+            % {"counted": wanted[stock.pk].counted, "reserved": stock.reserved}
+        ]
         for stock in stocks
         if wanted[stock.pk].counted < stock.reserved
     }
     if short:
         raise Conflict(
-            "A count is below the units reserved for orders; look for them before booking.",
+            _("A count is below the units reserved for orders; look for them before booking."),
             code="count_below_reserved",
             errors=short,
         )
@@ -459,7 +468,7 @@ def stock_count_book(*, rows: Sequence[CountedRow], reference: str, actor: Any =
         # Conditional on the locked value: the row cannot have moved, and the check says so.
         updated = Stock.objects.filter(pk=stock.pk, on_hand=stock.on_hand).update(on_hand=counted, updated_at=now)
         if updated != 1:
-            raise Conflict("Stock moved while booking the count.", code="count_stale")
+            raise Conflict(_("Stock moved while booking the count."), code="count_stale")
         entries.append(
             _entry(
                 stock,
@@ -483,12 +492,15 @@ def stock_settings_update(
     if bin_location is not None:
         bin_location = bin_location.strip().upper()
         if len(bin_location) > 32:
-            raise ValidationFailed("A bin location has at most 32 characters.", errors={"bin_location": ["Too long."]})
+            raise ValidationFailed(
+                _("A bin location has at most 32 characters."), errors={"bin_location": [_("Too long.")]}
+            )
         changes["bin_location"] = bin_location
     if low_stock_threshold is not None:
         if isinstance(low_stock_threshold, bool) or not 0 <= low_stock_threshold <= STOCK_UNITS_MAX:
             raise ValidationFailed(
-                "The threshold is a whole number of units.", errors={"low_stock_threshold": ["Must be 0 or more."]}
+                _("The threshold is a whole number of units."),
+                errors={"low_stock_threshold": [_("Must be 0 or more.")]},
             )
         changes["low_stock_threshold"] = low_stock_threshold
     if changes:

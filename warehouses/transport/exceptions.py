@@ -1,5 +1,7 @@
 """Errors of the transport network and the fulfilment adapter (rendered by the API error handler)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.exceptions import DomainError
 
 
@@ -8,4 +10,4 @@ class NoFeasibleRoute(DomainError):
 
     status_code = 422
     code = "no_feasible_route"
-    default_detail = "No route can carry this shipment."
+    default_detail = _("No route can carry this shipment.")

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from core.money import Money, money_round
@@ -210,7 +211,7 @@ def planner_settings(*, rates: ExchangeRates | None = None) -> PlannerSettings:
     usd_per_currency = (rates or exchange_rates_at()).usd_per_currency()
     if "EUR" not in usd_per_currency:
         # Every quote checks the TIR guarantee in EUR; without the rate no quote can be made.
-        raise ExchangeRateMissing("No EUR exchange rate is stored; the planner needs one for the TIR guarantee.")
+        raise ExchangeRateMissing(_("No EUR exchange rate is stored; the planner needs one for the TIR guarantee."))
     return PlannerSettings(
         carrying_cost_rate_per_year=Decimal(settings.FULFILMENT_CARRYING_RATE_PER_YEAR),
         buffer_days=int(settings.FULFILMENT_BUFFER_DAYS),

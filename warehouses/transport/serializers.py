@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.fields import MoneyField
@@ -31,7 +32,7 @@ class QuoteInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         low, high = attrs.get("temperature_min_c"), attrs.get("temperature_max_c")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"temperature_min_c": ["Must not be above temperature_max_c."]})
+            raise serializers.ValidationError({"temperature_min_c": [_("Must not be above temperature_max_c.")]})
         return attrs
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from marketplace.exceptions import ImportFileInvalid, ImportFileTooLarge
 from marketplace.models import CatalogImport, Category, ImportStatus
@@ -38,7 +39,12 @@ def catalog_import_create(*, seller: Seller, user: Any, upload: Any, schedule: b
     size = getattr(upload, "size", None)
     if size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES:
         raise ImportFileTooLarge(
-            errors={"file": [f"The file is {size:,} bytes; at most {settings.IMPORT_MAX_UPLOAD_BYTES:,}."]}
+            errors={
+                "file": [
+                    _("The file is %(size)s bytes; at most %(limit)s.")
+                    % {"size": f"{size:,}", "limit": f"{settings.IMPORT_MAX_UPLOAD_BYTES:,}"}
+                ]
+            }
         )
     upload.seek(0)
     import_header_probe(upload)
@@ -116,9 +122,12 @@ def catalog_import_run(*, import_id: int, run_id: str = "") -> CatalogImport | N
         return CatalogImport.objects.filter(pk=import_id).first()
     catalog_import = CatalogImport.objects.select_related("seller").get(pk=import_id)
     try:
-        total = _count_rows(catalog_import)
-        CatalogImport.objects.filter(pk=import_id).update(total_rows=total)
-        _process(catalog_import)
+        # The row errors are stored and shown later, to whoever looks, in any language: they stay in
+        # English even when the run happens inside a Russian or Chinese upload request (no broker).
+        with translation.override("en"):
+            total = _count_rows(catalog_import)
+            CatalogImport.objects.filter(pk=import_id).update(total_rows=total)
+            _process(catalog_import)
     except ImportFileInvalid as error:
         found = [(field, message) for field, messages in error.errors.items() for message in messages]
         rows = [{"row": 1, "field": field, "message": message} for field, message in found]
